@@ -1,0 +1,47 @@
+// Package store holds scimkit's domain model and the storage contract that
+// every adapter implements: the types (Account, User, Group, Token), the
+// small interfaces (Accounts, Users, Groups, Reminders) composed into Store,
+// the query types (Filter, Query) and the sentinel errors.
+//
+// It contains nothing else: no database driver, no HTTP, no protocol code.
+// Adapters live in subpackages: store/memstore is the embedded, indexed
+// in-memory default; store/sqlstore targets PostgreSQL and SQLite. A host may
+// write its own adapter against these interfaces and prove it with the
+// conformance suite in store/storetest:
+//
+//	func TestMyStore(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) store.Store { return newMyStore(t) })
+//	}
+//
+// # Contract shared by every method
+//
+//   - Every call takes a context.Context first and honours its cancellation:
+//     a call whose context is already done returns an error matching the
+//     context's error (errors.Is(err, context.Canceled)) and changes nothing.
+//   - Every call on users, groups and tokens is scoped to exactly one account.
+//     Nothing done through account A can read or change account B's data; an
+//     id that exists only in another account is reported as ErrNotFound.
+//   - Every write is atomic: it happens completely or not at all.
+//   - All methods are safe for concurrent use by multiple goroutines (and, for
+//     shared databases, by multiple processes).
+//   - Errors are reported with the sentinels below, possibly wrapped; match
+//     them with errors.Is. A uniqueness violation is ErrConflict, a missing
+//     item ErrNotFound, a stale version ErrVersionMismatch.
+//   - Values returned are copies: mutating them never changes stored state,
+//     and values passed in are not retained.
+//
+// # Identity and versions
+//
+// The store assigns ids (opaque, stable, never reused within an account),
+// creation and modification times, and a version number that starts at 1
+// and grows by one on every successful write to that record. The version is
+// what the SCIM layer publishes as meta.version and the ETag; writes that
+// carry an expected version fail with ErrVersionMismatch when it is stale.
+//
+// # Case rules
+//
+// userName, email values and group displayName are compared
+// case-insensitively (Unicode simple folding, as strings.EqualFold) for
+// uniqueness, lookups and filters; id and externalId are case-exact. Values
+// are stored as given.
+package store
