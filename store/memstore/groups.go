@@ -1,0 +1,367 @@
+package memstore
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/scimkit/scimkit/store"
+)
+
+// groupRec is a stored group with its members. Its fields are guarded by
+// its account's lock.
+type groupRec struct {
+	slot int
+	g    store.Group
+	// members maps each member's user id to the order it was added in.
+	members map[string]int64
+	added   int64 // last order handed out
+}
+
+func (r *groupRec) setSlot(i int) { r.slot = i }
+
+// groupOrder orders groups by creation (slots keep creation order).
+func groupOrder(x, y *groupRec) int { return x.slot - y.slot }
+
+// touch records a write at now.
+func (r *groupRec) touch(now time.Time) {
+	r.g.Modified = now
+	r.g.Version++
+}
+
+func groupNotFound(id string) error {
+	return fmt.Errorf("memstore: group %q: %w", id, store.ErrNotFound)
+}
+
+// checkGroupUnique reports a *store.ConflictError if displayName or the
+// non-empty externalId is used by a group other than self (nil on create).
+func (a *account) checkGroupUnique(displayName, externalID string, self *groupRec) error {
+	if r := a.groupByName[store.Fold(displayName)]; r != nil && r != self {
+		return &store.ConflictError{Attribute: "displayName", Value: displayName}
+	}
+	if externalID != "" {
+		if r := a.groupByExternalID[externalID]; r != nil && r != self {
+			return &store.ConflictError{Attribute: "externalId", Value: externalID}
+		}
+	}
+	return nil
+}
+
+// checkMembers returns a *store.MemberError listing the ids (each once, in
+// the order given) that are not users of the account, or nil.
+func (a *account) checkMembers(ids []string) error {
+	var unknown []string
+	for _, id := range ids {
+		if a.userByID[id] == nil && !slices.Contains(unknown, id) {
+			unknown = append(unknown, id)
+		}
+	}
+	if unknown != nil {
+		return &store.MemberError{IDs: unknown}
+	}
+	return nil
+}
+
+func (a *account) indexGroup(r *groupRec) {
+	a.groupByID[r.g.ID] = r
+	a.groupByName[store.Fold(r.g.DisplayName)] = r
+	if r.g.ExternalID != "" {
+		a.groupByExternalID[r.g.ExternalID] = r
+	}
+}
+
+func (a *account) unindexGroup(r *groupRec) {
+	delete(a.groupByID, r.g.ID)
+	delete(a.groupByName, store.Fold(r.g.DisplayName))
+	if r.g.ExternalID != "" {
+		delete(a.groupByExternalID, r.g.ExternalID)
+	}
+}
+
+// addMember adds user id to r unless it is already a member.
+func (a *account) addMember(r *groupRec, id string) {
+	if _, ok := r.members[id]; ok {
+		return
+	}
+	r.added++
+	r.members[id] = r.added
+	gs := a.groupsOfUser[id]
+	if gs == nil {
+		gs = make(map[*groupRec]struct{}, 1)
+		a.groupsOfUser[id] = gs
+	}
+	gs[r] = struct{}{}
+}
+
+// removeMember removes user id from r if it is a member.
+func (a *account) removeMember(r *groupRec, id string) {
+	if _, ok := r.members[id]; !ok {
+		return
+	}
+	delete(r.members, id)
+	gs := a.groupsOfUser[id]
+	delete(gs, r)
+	if len(gs) == 0 {
+		delete(a.groupsOfUser, id)
+	}
+}
+
+// CreateGroup implements store.Groups.
+func (s *Store) CreateGroup(ctx context.Context, accountID string, g store.Group, members []string) (store.Group, error) {
+	a, err := s.account(ctx, accountID)
+	if err != nil {
+		return store.Group{}, err
+	}
+	if g.DisplayName == "" {
+		return store.Group{}, fmt.Errorf("memstore: displayName is empty: %w", store.ErrInvalid)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if err := a.checkGroupUnique(g.DisplayName, g.ExternalID, nil); err != nil {
+		return store.Group{}, err
+	}
+	if err := a.checkMembers(members); err != nil {
+		return store.Group{}, err
+	}
+	g.ID = s.newID()
+	if _, taken := a.groupByID[g.ID]; taken {
+		return store.Group{}, fmt.Errorf("memstore: id generator returned %q, already in use", g.ID)
+	}
+	g.Created = s.clock()
+	g.Modified = g.Created
+	g.Version = 1
+	r := &groupRec{g: g, members: make(map[string]int64, len(members))}
+	for _, id := range members {
+		a.addMember(r, id)
+	}
+	a.groups.add(r)
+	a.indexGroup(r)
+	return r.g, nil
+}
+
+// GetGroup implements store.Groups.
+func (s *Store) GetGroup(ctx context.Context, accountID, id string) (store.Group, error) {
+	a, err := s.account(ctx, accountID)
+	if err != nil {
+		return store.Group{}, err
+	}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	r := a.groupByID[id]
+	if r == nil {
+		return store.Group{}, groupNotFound(id)
+	}
+	return r.g, nil
+}
+
+// GroupByDisplayName implements store.Groups.
+func (s *Store) GroupByDisplayName(ctx context.Context, accountID, name string) (store.Group, error) {
+	a, err := s.account(ctx, accountID)
+	if err != nil {
+		return store.Group{}, err
+	}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	r := a.groupByName[store.Fold(name)]
+	if r == nil {
+		return store.Group{}, fmt.Errorf("memstore: group displayName %q: %w", name, store.ErrNotFound)
+	}
+	return r.g, nil
+}
+
+// GroupByExternalID implements store.Groups.
+func (s *Store) GroupByExternalID(ctx context.Context, accountID, externalID string) (store.Group, error) {
+	a, err := s.account(ctx, accountID)
+	if err != nil {
+		return store.Group{}, err
+	}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	r := a.groupByExternalID[externalID] // "" is never indexed
+	if r == nil {
+		return store.Group{}, fmt.Errorf("memstore: group externalId %q: %w", externalID, store.ErrNotFound)
+	}
+	return r.g, nil
+}
+
+// ListGroups implements store.Groups. An eq on id, displayName, externalId
+// or members.value (alone, in an And, or as members[value eq ...]) is
+// answered from an index; other filters scan the account's groups.
+func (s *Store) ListGroups(ctx context.Context, accountID string, q store.Query) (store.GroupPage, error) {
+	a, err := s.account(ctx, accountID)
+	if err != nil {
+		return store.GroupPage{}, err
+	}
+	var match func(*groupRec) bool
+	if q.Filter != nil {
+		if match, err = compileGroup(q.Filter); err != nil {
+			return store.GroupPage{}, err
+		}
+	}
+	start, count := max(q.StartIndex, 1), max(q.Count, 0)
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	page := store.GroupPage{Groups: []store.Group{}}
+	if match == nil {
+		page.Total = a.groups.len()
+		for _, r := range a.groups.page(start, count) {
+			page.Groups = append(page.Groups, r.g)
+		}
+		return page, nil
+	}
+	visit := func(r *groupRec) bool {
+		if match(r) {
+			page.Total++
+			if page.Total >= start && page.Total-start < count {
+				page.Groups = append(page.Groups, r.g)
+			}
+		}
+		return true
+	}
+	if cands, ok := a.groupCandidates(q.Filter); ok {
+		for _, r := range cands {
+			visit(r)
+		}
+	} else {
+		a.groups.all(visit)
+	}
+	return page, nil
+}
+
+// UpdateGroup implements store.Groups. It checks everything first and then
+// applies the whole update; each member added or removed costs O(1)
+// whatever the size of the group.
+func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store.GroupUpdate) (store.Group, error) {
+	a, err := s.account(ctx, accountID)
+	if err != nil {
+		return store.Group{}, err
+	}
+	if err := validateGroupUpdate(&upd); err != nil {
+		return store.Group{}, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	r := a.groupByID[id]
+	if r == nil {
+		return store.Group{}, groupNotFound(id)
+	}
+	if upd.Version != 0 && upd.Version != r.g.Version {
+		return store.Group{}, fmt.Errorf("memstore: group %q is at version %d, not %d: %w",
+			id, r.g.Version, upd.Version, store.ErrVersionMismatch)
+	}
+	name, extID := r.g.DisplayName, r.g.ExternalID
+	if upd.DisplayName != nil {
+		name = *upd.DisplayName
+	}
+	if upd.ExternalID != nil {
+		extID = *upd.ExternalID
+	}
+	if err := a.checkGroupUnique(name, extID, r); err != nil {
+		return store.Group{}, err
+	}
+	if upd.ReplaceMembers {
+		err = a.checkMembers(upd.Members)
+	} else {
+		err = a.checkMembers(upd.AddMembers)
+	}
+	if err != nil {
+		return store.Group{}, err
+	}
+
+	// Everything is valid: apply.
+	a.unindexGroup(r)
+	r.g.DisplayName, r.g.ExternalID = name, extID
+	if upd.Managed != nil {
+		r.g.Managed = *upd.Managed
+	}
+	if upd.Privileged != nil {
+		r.g.Privileged = *upd.Privileged
+	}
+	if upd.Linked != nil {
+		r.g.Linked = *upd.Linked
+	}
+	a.indexGroup(r)
+	if upd.ReplaceMembers {
+		keep := make(map[string]struct{}, len(upd.Members))
+		for _, m := range upd.Members {
+			keep[m] = struct{}{}
+		}
+		for m := range r.members {
+			if _, ok := keep[m]; !ok {
+				a.removeMember(r, m)
+			}
+		}
+		for _, m := range upd.Members {
+			a.addMember(r, m)
+		}
+	}
+	for _, m := range upd.AddMembers {
+		a.addMember(r, m)
+	}
+	for _, m := range upd.RemoveMembers {
+		a.removeMember(r, m)
+	}
+	r.touch(s.clock())
+	return r.g, nil
+}
+
+func validateGroupUpdate(upd *store.GroupUpdate) error {
+	if upd.DisplayName != nil && *upd.DisplayName == "" {
+		return fmt.Errorf("memstore: displayName is empty: %w", store.ErrInvalid)
+	}
+	if upd.ReplaceMembers && (len(upd.AddMembers) > 0 || len(upd.RemoveMembers) > 0) {
+		return fmt.Errorf("memstore: member deltas together with ReplaceMembers: %w", store.ErrInvalid)
+	}
+	if len(upd.AddMembers) > 0 && len(upd.RemoveMembers) > 0 {
+		add := make(map[string]struct{}, len(upd.AddMembers))
+		for _, m := range upd.AddMembers {
+			add[m] = struct{}{}
+		}
+		for _, m := range upd.RemoveMembers {
+			if _, ok := add[m]; ok {
+				return fmt.Errorf("memstore: member %q both added and removed: %w", m, store.ErrInvalid)
+			}
+		}
+	}
+	return nil
+}
+
+// DeleteGroup implements store.Groups.
+func (s *Store) DeleteGroup(ctx context.Context, accountID, id string) error {
+	a, err := s.account(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	r := a.groupByID[id]
+	if r == nil {
+		return groupNotFound(id)
+	}
+	for m := range r.members {
+		a.removeMember(r, m)
+	}
+	a.unindexGroup(r)
+	a.groups.remove(r.slot)
+	return nil
+}
+
+// Members implements store.Groups.
+func (s *Store) Members(ctx context.Context, accountID, groupID string) ([]string, error) {
+	a, err := s.account(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	r := a.groupByID[groupID]
+	if r == nil {
+		return nil, groupNotFound(groupID)
+	}
+	out := slices.AppendSeq(make([]string, 0, len(r.members)), maps.Keys(r.members))
+	slices.SortFunc(out, func(x, y string) int { return cmp.Compare(r.members[x], r.members[y]) })
+	return out, nil
+}

@@ -1,0 +1,326 @@
+package memstore
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/scimkit/scimkit/store"
+)
+
+// userRec is a stored user. Its fields are guarded by its account's lock.
+type userRec struct {
+	slot int
+	u    store.User
+}
+
+func (r *userRec) setSlot(i int) { r.slot = i }
+
+// userOrder orders users by creation (slots keep creation order).
+func userOrder(x, y *userRec) int { return x.slot - y.slot }
+
+func validateUser(u *store.User) error {
+	if u.UserName == "" {
+		return fmt.Errorf("memstore: userName is empty: %w", store.ErrInvalid)
+	}
+	if !u.State.Valid() {
+		return fmt.Errorf("memstore: user state %q: %w", u.State, store.ErrInvalid)
+	}
+	return nil
+}
+
+// emailKeys returns the distinct folded email values of u.
+func emailKeys(u *store.User) []string {
+	keys := make([]string, 0, len(u.Emails))
+	for _, e := range u.Emails {
+		if k := store.Fold(e.Value); !slices.Contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// checkUnique reports a *store.ConflictError if u's userName or externalId
+// is used by a user other than self (nil on create).
+func (a *account) checkUnique(u *store.User, self *userRec) error {
+	if r := a.userByName[store.Fold(u.UserName)]; r != nil && r != self {
+		return &store.ConflictError{Attribute: "userName", Value: u.UserName}
+	}
+	if u.ExternalID != "" {
+		if r := a.userByExternalID[u.ExternalID]; r != nil && r != self {
+			return &store.ConflictError{Attribute: "externalId", Value: u.ExternalID}
+		}
+	}
+	return nil
+}
+
+func (a *account) indexUser(r *userRec) {
+	a.userByID[r.u.ID] = r
+	a.userByName[store.Fold(r.u.UserName)] = r
+	if r.u.ExternalID != "" {
+		a.userByExternalID[r.u.ExternalID] = r
+	}
+	for _, k := range emailKeys(&r.u) {
+		a.usersByEmail[k] = append(a.usersByEmail[k], r)
+	}
+}
+
+func (a *account) unindexUser(r *userRec) {
+	delete(a.userByID, r.u.ID)
+	delete(a.userByName, store.Fold(r.u.UserName))
+	if r.u.ExternalID != "" {
+		delete(a.userByExternalID, r.u.ExternalID)
+	}
+	for _, k := range emailKeys(&r.u) {
+		rs := slices.DeleteFunc(a.usersByEmail[k], func(x *userRec) bool { return x == r })
+		if len(rs) == 0 {
+			delete(a.usersByEmail, k)
+		} else {
+			a.usersByEmail[k] = rs
+		}
+	}
+}
+
+func userNotFound(id string) error {
+	return fmt.Errorf("memstore: user %q: %w", id, store.ErrNotFound)
+}
+
+// CreateUser implements store.Users.
+func (s *Store) CreateUser(ctx context.Context, accountID string, u store.User) (store.User, error) {
+	a, err := s.account(ctx, accountID)
+	if err != nil {
+		return store.User{}, err
+	}
+	if err := validateUser(&u); err != nil {
+		return store.User{}, err
+	}
+	u = u.Clone()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if err := a.checkUnique(&u, nil); err != nil {
+		return store.User{}, err
+	}
+	u.ID = s.newID()
+	if _, taken := a.userByID[u.ID]; taken {
+		return store.User{}, fmt.Errorf("memstore: id generator returned %q, already in use", u.ID)
+	}
+	u.Created = s.clock()
+	u.Modified = u.Created
+	u.Version = 1
+	r := &userRec{u: u}
+	a.users.add(r)
+	a.indexUser(r)
+	return r.u.Clone(), nil
+}
+
+// GetUser implements store.Users.
+func (s *Store) GetUser(ctx context.Context, accountID, id string) (store.User, error) {
+	a, err := s.account(ctx, accountID)
+	if err != nil {
+		return store.User{}, err
+	}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	r := a.userByID[id]
+	if r == nil {
+		return store.User{}, userNotFound(id)
+	}
+	return r.u.Clone(), nil
+}
+
+// UserByUserName implements store.Users.
+func (s *Store) UserByUserName(ctx context.Context, accountID, userName string) (store.User, error) {
+	a, err := s.account(ctx, accountID)
+	if err != nil {
+		return store.User{}, err
+	}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	r := a.userByName[store.Fold(userName)]
+	if r == nil {
+		return store.User{}, fmt.Errorf("memstore: userName %q: %w", userName, store.ErrNotFound)
+	}
+	return r.u.Clone(), nil
+}
+
+// UserByExternalID implements store.Users.
+func (s *Store) UserByExternalID(ctx context.Context, accountID, externalID string) (store.User, error) {
+	a, err := s.account(ctx, accountID)
+	if err != nil {
+		return store.User{}, err
+	}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	r := a.userByExternalID[externalID] // "" is never indexed
+	if r == nil {
+		return store.User{}, fmt.Errorf("memstore: externalId %q: %w", externalID, store.ErrNotFound)
+	}
+	return r.u.Clone(), nil
+}
+
+// UsersByEmail implements store.Users.
+func (s *Store) UsersByEmail(ctx context.Context, accountID, email string) ([]store.User, error) {
+	a, err := s.account(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	rs := slices.SortedFunc(slices.Values(a.usersByEmail[store.Fold(email)]), userOrder)
+	out := make([]store.User, len(rs))
+	for i, r := range rs {
+		out[i] = r.u.Clone()
+	}
+	return out, nil
+}
+
+// ListUsers implements store.Users. An eq on id, userName, externalId or
+// emails.value (alone, in an And, or as emails[value eq ...]) is answered
+// from an index; other filters scan the account's users in creation order.
+func (s *Store) ListUsers(ctx context.Context, accountID string, q store.Query) (store.UserPage, error) {
+	a, err := s.account(ctx, accountID)
+	if err != nil {
+		return store.UserPage{}, err
+	}
+	var match func(*store.User) bool
+	if q.Filter != nil {
+		if match, err = compileUser(q.Filter); err != nil {
+			return store.UserPage{}, err
+		}
+	}
+	start, count := max(q.StartIndex, 1), max(q.Count, 0)
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	page := store.UserPage{Users: []store.User{}}
+	if match == nil {
+		page.Total = a.users.len()
+		for _, r := range a.users.page(start, count) {
+			page.Users = append(page.Users, r.u.Clone())
+		}
+		return page, nil
+	}
+	visit := func(r *userRec) bool {
+		if match(&r.u) {
+			page.Total++
+			if page.Total >= start && page.Total-start < count {
+				page.Users = append(page.Users, r.u.Clone())
+			}
+		}
+		return true
+	}
+	if cands, ok := a.userCandidates(q.Filter); ok {
+		for _, r := range cands {
+			visit(r)
+		}
+	} else {
+		a.users.all(visit)
+	}
+	return page, nil
+}
+
+// UpdateUser implements store.Users.
+func (s *Store) UpdateUser(ctx context.Context, accountID string, u store.User) (store.User, error) {
+	a, err := s.account(ctx, accountID)
+	if err != nil {
+		return store.User{}, err
+	}
+	if err := validateUser(&u); err != nil {
+		return store.User{}, err
+	}
+	u = u.Clone()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	r := a.userByID[u.ID]
+	if r == nil {
+		return store.User{}, userNotFound(u.ID)
+	}
+	if r.u.Version != u.Version {
+		return store.User{}, fmt.Errorf("memstore: user %q is at version %d, not %d: %w",
+			u.ID, r.u.Version, u.Version, store.ErrVersionMismatch)
+	}
+	if err := a.checkUnique(&u, r); err != nil {
+		return store.User{}, err
+	}
+	a.unindexUser(r)
+	u.Created = r.u.Created
+	u.Modified = s.clock()
+	u.Version = r.u.Version + 1
+	r.u = u
+	a.indexUser(r)
+	return r.u.Clone(), nil
+}
+
+// DeleteUser implements store.Users. Every group that loses the user as a
+// member gets a new version, as for any membership change.
+func (s *Store) DeleteUser(ctx context.Context, accountID, id string) error {
+	a, err := s.account(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	r := a.userByID[id]
+	if r == nil {
+		return userNotFound(id)
+	}
+	if gs := a.groupsOfUser[id]; len(gs) > 0 {
+		now := s.clock()
+		for g := range gs {
+			delete(g.members, id)
+			g.touch(now)
+		}
+	}
+	delete(a.groupsOfUser, id)
+	a.unindexUser(r)
+	a.users.remove(r.slot)
+	return nil
+}
+
+// GroupsOfUser implements store.Users.
+func (s *Store) GroupsOfUser(ctx context.Context, accountID, userID string) ([]store.Group, error) {
+	a, err := s.account(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if a.userByID[userID] == nil {
+		return nil, userNotFound(userID)
+	}
+	gs := slices.SortedFunc(maps.Keys(a.groupsOfUser[userID]), groupOrder)
+	out := make([]store.Group, len(gs))
+	for i, g := range gs {
+		out[i] = g.g
+	}
+	return out, nil
+}
+
+// ClaimReminders implements store.Reminders. It scans the account's users.
+func (s *Store) ClaimReminders(ctx context.Context, accountID string, invitedBefore, now time.Time, limit int) ([]store.User, error) {
+	a, err := s.account(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	out := []store.User{}
+	if limit <= 0 {
+		return out, nil
+	}
+	now = now.Round(0)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	modified := s.clock()
+	a.users.all(func(r *userRec) bool {
+		u := &r.u
+		if u.State == store.StateInvited && !u.InvitedAt.IsZero() &&
+			!u.InvitedAt.After(invitedBefore) && u.RemindedAt.IsZero() {
+			u.RemindedAt = now
+			u.Modified = modified
+			u.Version++
+			out = append(out, u.Clone())
+		}
+		return len(out) < limit
+	})
+	return out, nil
+}
