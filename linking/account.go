@@ -1,0 +1,220 @@
+package linking
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/scimkit/scimkit/store"
+)
+
+// Role is a host member's role in an account, as far as provisioning setup
+// cares.
+type Role string
+
+// The roles. Only owners and administrators may set provisioning up.
+const (
+	RoleOwner  Role = "owner"
+	RoleAdmin  Role = "admin"
+	RoleMember Role = "member"
+)
+
+// Member is the host member acting on the account in a setup call. The
+// host fills it from its own session; linking trusts it and only checks
+// the role.
+type Member struct {
+	ID   string
+	Role Role
+}
+
+// CanAdminister reports whether m may set provisioning up: an owner or an
+// administrator with a non-empty ID.
+func (m Member) CanAdminister() bool {
+	return m.ID != "" && (m.Role == RoleOwner || m.Role == RoleAdmin)
+}
+
+func authorize(actor Member, action string) error {
+	if actor.CanAdminister() {
+		return nil
+	}
+	return refuse(ErrNotAuthorized, "only an owner or administrator of the account can %s", action)
+}
+
+// TokenPrefix starts every token NewToken mints, so that leaked tokens are
+// recognisable (secret scanners, logs).
+const TokenPrefix = "scimkit_"
+
+// NewToken mints a bearer token: TokenPrefix followed by 256 bits from
+// crypto/rand in unpadded base64url (51 characters in all), and its
+// HashToken. Store only the hash; show the secret once.
+func NewToken() (secret string, hash [32]byte, err error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", [32]byte{}, fmt.Errorf("linking: token randomness: %w", err)
+	}
+	secret = TokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+	return secret, HashToken(secret), nil
+}
+
+// HashToken is the SHA-256 digest of the whole secret (prefix included):
+// what store.Token.Hash holds and what the SCIM auth middleware looks up
+// with store.TokenByHash.
+func HashToken(secret string) [32]byte { return sha256.Sum256([]byte(secret)) }
+
+// EnableProvisioning turns the account's "sync with my identity provider"
+// switch on and mints a bearer token for the IdP, returning its secret (the
+// only time it is visible; only its hash is stored). The actor must be an
+// owner or administrator: otherwise it returns ErrNotAuthorized and changes
+// nothing. The account is created if the host has not created it yet.
+// Calling it while provisioning is already on mints one more token (the old
+// ones keep working). label names the token for the admin.
+func (s *Service) EnableProvisioning(ctx context.Context, accountID string, actor Member, label string) (string, error) {
+	if err := authorize(actor, "turn provisioning on"); err != nil {
+		return "", err
+	}
+	if _, err := s.updateAccount(ctx, accountID, true, func(a *store.Account) { a.ProvisioningEnabled = true }); err != nil {
+		return "", err
+	}
+	return s.mint(ctx, accountID, label)
+}
+
+// DisableProvisioning turns the switch off: from then on every SCIM request
+// for the account is refused (ErrProvisioningOff) and nothing changes.
+// Users, groups, links and tokens are kept, so EnableProvisioning (or a
+// host's own switch back on) resumes where it stopped. Owner or
+// administrator only. ErrNotFound (wrapped) if the account does not exist.
+func (s *Service) DisableProvisioning(ctx context.Context, accountID string, actor Member) error {
+	if err := authorize(actor, "turn provisioning off"); err != nil {
+		return err
+	}
+	_, err := s.updateAccount(ctx, accountID, false, func(a *store.Account) { a.ProvisioningEnabled = false })
+	return err
+}
+
+// Deactivate removes the integration: the switch goes off and every token
+// of the account is revoked, so the IdP can no longer authenticate. All
+// users and groups stay exactly as they are (suspended users stay
+// suspended, links are kept for a later reconnection). Owner or
+// administrator only.
+func (s *Service) Deactivate(ctx context.Context, accountID string, actor Member) error {
+	if err := authorize(actor, "deactivate provisioning"); err != nil {
+		return err
+	}
+	if _, err := s.updateAccount(ctx, accountID, false, func(a *store.Account) { a.ProvisioningEnabled = false }); err != nil {
+		return err
+	}
+	toks, err := s.st.ListTokens(ctx, accountID)
+	if err != nil {
+		return fmt.Errorf("linking: list tokens: %w", err)
+	}
+	for _, t := range toks {
+		if err := s.st.RevokeToken(ctx, accountID, t.ID); err != nil && !isNotFound(err) {
+			return fmt.Errorf("linking: revoke token %s: %w", t.ID, err)
+		}
+	}
+	return nil
+}
+
+// MintToken mints one more token for the account (rotation: mint, update
+// the IdP, then revoke the old token with store.RevokeToken) and returns
+// its secret once. It does not touch the switch. Owner or administrator
+// only; ErrNotFound (wrapped) if the account does not exist.
+func (s *Service) MintToken(ctx context.Context, accountID string, actor Member, label string) (string, error) {
+	if err := authorize(actor, "create provisioning tokens"); err != nil {
+		return "", err
+	}
+	return s.mint(ctx, accountID, label)
+}
+
+func (s *Service) mint(ctx context.Context, accountID, label string) (string, error) {
+	for range maxRetries {
+		secret, hash, err := NewToken()
+		if err != nil {
+			return "", err
+		}
+		_, err = s.st.AddToken(ctx, accountID, store.Token{Hash: hash, Label: label})
+		if errors.Is(err, store.ErrConflict) {
+			continue // a hash collision is practically impossible; mint another
+		}
+		if err != nil {
+			return "", fmt.Errorf("linking: add token: %w", err)
+		}
+		return secret, nil
+	}
+	return "", fmt.Errorf("linking: could not mint a unique token: %w", store.ErrConflict)
+}
+
+// SetAllowedDomains replaces the account's allowed email domains. Each is
+// trimmed, lower-cased and stripped of a leading "@"; duplicates and empty
+// entries are dropped and the order kept. A public mail domain is refused
+// (ErrPublicDomain) and a value that is not a domain (containing "@" or
+// spaces, or without a dot) is refused with ErrInvalidEmail; nothing is
+// stored then. The account is created if missing. Owner or administrator
+// only. Run CheckDomains afterwards to see which existing members the new
+// list leaves out.
+func (s *Service) SetAllowedDomains(ctx context.Context, accountID string, actor Member, domains []string) error {
+	if err := authorize(actor, "change the allowed domains"); err != nil {
+		return err
+	}
+	norm := make([]string, 0, len(domains))
+	for _, d := range domains {
+		d = normDomain(d)
+		if d == "" || slices.Contains(norm, d) {
+			continue
+		}
+		if !validDomain(d) {
+			return refuse(ErrInvalidEmail, "%q is not a valid email domain; enter a domain such as example.com", d)
+		}
+		if s.publicDomains[d] {
+			return s.publicError(d)
+		}
+		norm = append(norm, d)
+	}
+	_, err := s.updateAccount(ctx, accountID, true, func(a *store.Account) { a.AllowedDomains = norm })
+	return err
+}
+
+// validDomain reports whether d (normalised) can be an email domain:
+// labels separated by dots, at least two, no "@" or spaces.
+func validDomain(d string) bool {
+	if strings.ContainsAny(d, "@ \t\r\n") {
+		return false
+	}
+	labels := strings.Split(d, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	return !slices.Contains(labels, "")
+}
+
+// updateAccount applies change to the account, creating it first when
+// create is set, retrying on concurrent writes.
+func (s *Service) updateAccount(ctx context.Context, accountID string, create bool, change func(*store.Account)) (store.Account, error) {
+	for range maxRetries {
+		a, err := s.st.GetAccount(ctx, accountID)
+		if isNotFound(err) && create {
+			a, err = s.st.CreateAccount(ctx, store.Account{ID: accountID})
+			if errors.Is(err, store.ErrConflict) {
+				continue // created concurrently: read it
+			}
+		}
+		if err != nil {
+			return store.Account{}, fmt.Errorf("linking: account %s: %w", accountID, err)
+		}
+		change(&a)
+		out, err := s.st.UpdateAccount(ctx, a)
+		if errors.Is(err, store.ErrVersionMismatch) {
+			continue
+		}
+		if err != nil {
+			return store.Account{}, fmt.Errorf("linking: update account %s: %w", accountID, err)
+		}
+		return out, nil
+	}
+	return store.Account{}, fmt.Errorf("linking: account %s kept changing: %w", accountID, store.ErrVersionMismatch)
+}

@@ -1,0 +1,130 @@
+// Package linking owns the account rules that make scimkit a provisioning
+// product rather than a bare SCIM server: the host already has users and
+// groups when its admin turns provisioning on, and every account has rules
+// about who may be provisioned and what the identity provider (IdP) may
+// change. The scim handlers call this package; the host calls it for setup
+// (EnableProvisioning, SetAllowedDomains, SetGroupManaged, CheckDomains),
+// for its own accept flow (AcceptInvite) and to run the reminder pass
+// (SendReminders, RetryInvites, or RunReminders for both).
+//
+// A Service is built with New from a store.Store and the host's Notifier
+// (which sends invites and reminders). New starts nothing; the Service holds
+// no state besides its configuration, so any number of replicas may share
+// one store.
+//
+// # User lifecycle
+//
+// A user is in one of three store.UserState values. Invited users read as
+// active over SCIM (store.User.Active), so Okta does not loop trying to
+// reactivate a pending invitee.
+//
+//	     IdP create, email matches no member
+//	     (SendInvite, InvitedAt = now)
+//	                   |
+//	                   v
+//	             +-----------+    Suspend     +-------------+
+//	             |  invited  | -------------> |             |
+//	             |           | <------------- |             |
+//	             +-----------+   Reactivate   |             |
+//	                   |       (not accepted) |  suspended  |
+//	      AcceptInvite |                      |             |
+//	  (AcceptedAt=now) |                      |             |
+//	                   v          Suspend     |             |
+//	             +-----------+ -------------> |             |
+//	             |  active   | <------------- |             |
+//	             +-----------+   Reactivate   +-------------+
+//	                            (accepted, or
+//	                             never invited)
+//
+//	invited, InvitedAt <= now-48h, not yet reminded: one SendReminder
+//	(RemindedAt = now), then nothing more; invites never expire.
+//	IdP create, email matches one unlinked member: that member is linked
+//	in place (Linked, ExternalID set), its state unchanged.
+//
+// The transitions, and who makes them:
+//
+//   - invited -> active: the host calls AcceptInvite when the user accepts.
+//     A suspended user who accepts stays suspended but AcceptedAt is
+//     recorded.
+//   - invited or active -> suspended: Suspend, when the IdP deactivates or
+//     unassigns the user (PATCH active:false). Users are never deleted by
+//     deactivation; group memberships are kept.
+//   - suspended -> invited or active: Reactivate, when the IdP reactivates
+//     (active:true). Back to invited if the user was invited and never
+//     accepted (InvitedAt set, AcceptedAt zero), else active.
+//   - reminder: an invited user whose invite is 48 hours old (at or before
+//     now-48h; WithReminderAfter changes the delay) gets exactly one
+//     reminder from SendReminders. Not at 47h59m, never a second one, none
+//     after acceptance, none while suspended.
+//   - invites never expire: an invitee can accept after 90 days or more;
+//     nothing in this package ever moves a user out of invited on its own.
+//
+// # Email linking (ProvisionUser)
+//
+// When the IdP creates a user, the email (the primary email, else an
+// email-shaped userName, trimmed and lower-cased) is looked up among the
+// account's existing users, case-insensitively:
+//
+//   - exactly one match, not yet linked: that user is linked instead of a
+//     new one being created. The answer is 201 with the existing user's id;
+//     its externalId is recorded and its profile updated from the IdP
+//     (OutcomeLinked, the "linked" event). Its state is kept: a suspended
+//     host user stays suspended until the IdP activates it.
+//   - one match already linked to a different IdP identity:
+//     ErrLinkedElsewhere (409 uniqueness, with a detail that says so). The
+//     same identity creating itself again is a plain store.ErrConflict.
+//   - several matches: ErrAmbiguousEmail; provisioning never guesses.
+//   - no match: re-invite. A new user is created in state invited and the
+//     host is asked to send the invite (Notifier.SendInvite). An old host
+//     account with another email stays untouched. If the invite cannot be
+//     sent the user is kept (the IdP gets its 201) and RetryInvites sends
+//     the invite on a later pass.
+//
+// The IdP's pre-create lookup (userName eq "...") is answered by the store
+// over all the account's users, linked or not, so Okta's own import-and-link
+// path finds existing host users too.
+//
+// # Allowed domains
+//
+// Every account has a list of allowed email domains
+// (store.Account.AllowedDomains, set with SetAllowedDomains). A create, or
+// an update that changes the email (CheckEmail), whose domain is not on it
+// is refused with ErrDomainNotAllowed; a public mail domain (PublicDomains:
+// gmail.com, outlook.com, yahoo.com, icloud.com and the other common ones,
+// shipped as data and replaceable with WithPublicDomains) is refused with
+// ErrPublicDomain even if listed, and cannot be listed. Domains match
+// exactly: allowing example.com does not allow eu.example.com. Nothing is
+// stored on refusal. CheckDomains reports the existing members that the
+// rule would refuse, for the admin to fix before turning provisioning on.
+//
+// # Managed groups
+//
+// The admin marks existing host groups as managed (SetGroupManaged). Only
+// managed groups are visible to the IdP (Visible; the SCIM layer filters
+// listings with store.AttrManaged). A pushed group whose displayName
+// matches a managed, unlinked group adopts it (201 with the existing id,
+// OutcomeLinked) instead of duplicating it. A push or change that targets an
+// unmanaged group (ErrGroupNotManaged) or a privileged one such as owners
+// or administrators (ErrGroupPrivileged) is refused and the group is left
+// unchanged (CheckGroupWritable).
+//
+// # The sync switch and setup
+//
+// While an account's provisioning switch is off every SCIM request for it
+// is refused with ErrProvisioningOff (403), saying where to turn it on, and
+// nothing changes (CheckEnabled). Turning it on again resumes.
+// DisableProvisioning only flips the switch; Deactivate also revokes every
+// token. Neither touches users or groups. Turning provisioning on, minting
+// tokens, changing allowed domains and managed groups are owner or
+// administrator actions: each takes the acting Member and refuses anyone
+// else with ErrNotAuthorized, changing nothing. Tokens are minted with
+// NewToken and only their SHA-256 hash (HashToken) is stored.
+//
+// # Errors
+//
+// Every refusal is an *Error: Kind is one of the sentinels (match with
+// errors.Is), Detail an admin-readable sentence that says what to do and
+// is safe to send to the IdP. Store failures are wrapped with %w so the
+// store sentinels (store.ErrConflict, store.ErrNotFound, ...) still match;
+// their text is internal and must not be sent to the IdP.
+package linking

@@ -1,0 +1,141 @@
+package linking
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/scimkit/scimkit/store"
+)
+
+// Visible reports whether the IdP may see g: only managed groups are
+// listed, looked up and read over SCIM. The SCIM layer applies the same
+// rule to listings in the store query, by adding
+//
+//	store.Compare{Attr: store.AttrManaged, Op: store.OpEq, Value: true}
+//
+// to every group filter (And with the IdP's filter), and answers 404 for a
+// GET of a group that is not Visible. A privileged group the admin marked
+// as managed is visible (the IdP can import it) but never writable; see
+// CheckGroupWritable.
+func Visible(g store.Group) bool { return g.Managed }
+
+// CheckGroupWritable returns nil if the IdP may change or delete g: it is
+// managed and not privileged. Otherwise it returns an *Error of kind
+// ErrGroupPrivileged or ErrGroupNotManaged whose detail says how to fix it.
+// The SCIM layer calls it before every group change and delete, and
+// changes nothing on refusal.
+func (s *Service) CheckGroupWritable(g store.Group) error {
+	if g.Privileged {
+		return refuse(ErrGroupPrivileged,
+			"group %q is a privileged group (such as owners or administrators) and is never changed by provisioning; manage it in the host, or push the IdP group under a different name",
+			g.DisplayName)
+	}
+	if !g.Managed {
+		return refuse(ErrGroupNotManaged,
+			"group %q already exists in the host and is not managed by provisioning; mark it as managed under %s > Managed groups, or rename the group in your identity provider, then retry",
+			g.DisplayName, s.settings)
+	}
+	return nil
+}
+
+// ProvisionGroup handles an IdP's push of a new group (POST /Groups). g is
+// the incoming group (DisplayName, ExternalID; ID, Managed, Privileged and
+// Linked are ignored) and members its initial member ids.
+//
+//   - Provisioning must be on (else ErrProvisioningOff).
+//   - If a group with the same displayName (case-insensitively) exists:
+//     privileged: ErrGroupPrivileged; not managed: ErrGroupNotManaged;
+//     managed and already linked: an error matching store.ErrConflict (409
+//     uniqueness); managed and not linked: it is adopted. Its ID is kept,
+//     it is marked Linked, the IdP's externalId and displayName spelling are
+//     recorded and its membership becomes exactly members. OutcomeLinked.
+//   - Else a new group is created, Managed and Linked. OutcomeCreated.
+//
+// Nothing changes on refusal. Store failures (an externalId taken, an
+// unknown member id) are returned wrapped so errors.Is matches the store
+// sentinels.
+func (s *Service) ProvisionGroup(ctx context.Context, accountID string, g store.Group, members []string) (store.Group, Outcome, error) {
+	if _, err := s.enabledAccount(ctx, accountID); err != nil {
+		return store.Group{}, 0, err
+	}
+	for range maxRetries {
+		existing, err := s.st.GroupByDisplayName(ctx, accountID, g.DisplayName)
+		if isNotFound(err) {
+			created, err := s.st.CreateGroup(ctx, accountID, store.Group{
+				ExternalID:  g.ExternalID,
+				DisplayName: g.DisplayName,
+				Managed:     true,
+				Linked:      true,
+			}, members)
+			if err != nil {
+				return store.Group{}, 0, fmt.Errorf("linking: create group: %w", err)
+			}
+			return created, OutcomeCreated, nil
+		}
+		if err != nil {
+			return store.Group{}, 0, fmt.Errorf("linking: group by name: %w", err)
+		}
+		if err := s.CheckGroupWritable(existing); err != nil {
+			return store.Group{}, 0, err
+		}
+		if existing.Linked {
+			return store.Group{}, 0, fmt.Errorf("linking: group already provisioned: %w",
+				&store.ConflictError{Attribute: "displayName", Value: g.DisplayName})
+		}
+		linked := true
+		upd := store.GroupUpdate{
+			Version:        existing.Version,
+			DisplayName:    &g.DisplayName,
+			Linked:         &linked,
+			ReplaceMembers: true,
+			Members:        members,
+		}
+		if g.ExternalID != "" {
+			upd.ExternalID = &g.ExternalID
+		}
+		adopted, err := s.st.UpdateGroup(ctx, accountID, existing.ID, upd)
+		if errors.Is(err, store.ErrVersionMismatch) || isNotFound(err) {
+			continue // changed or deleted meanwhile: decide again
+		}
+		if err != nil {
+			return store.Group{}, 0, fmt.Errorf("linking: adopt group %s: %w", existing.ID, err)
+		}
+		return adopted, OutcomeLinked, nil
+	}
+	return store.Group{}, 0, fmt.Errorf("linking: group %q kept changing while being adopted: %w", g.DisplayName, store.ErrVersionMismatch)
+}
+
+// SetGroupManaged is the admin's switch that marks an existing host group
+// as managed by provisioning (visible to the IdP and adoptable by a push of
+// the same name) or takes it back. The actor must be an owner or
+// administrator (ErrNotAuthorized). A privileged group cannot be marked
+// managed (ErrGroupPrivileged). Unmarking a group hides it from the IdP and
+// refuses its further changes; it does not delete it or its members.
+func (s *Service) SetGroupManaged(ctx context.Context, accountID string, actor Member, groupID string, managed bool) (store.Group, error) {
+	if err := authorize(actor, "change which groups provisioning manages"); err != nil {
+		return store.Group{}, err
+	}
+	for range maxRetries {
+		g, err := s.st.GetGroup(ctx, accountID, groupID)
+		if err != nil {
+			return store.Group{}, fmt.Errorf("linking: get group: %w", err)
+		}
+		if managed && g.Privileged {
+			return store.Group{}, refuse(ErrGroupPrivileged,
+				"group %q is a privileged group (such as owners or administrators) and cannot be managed by provisioning", g.DisplayName)
+		}
+		if g.Managed == managed {
+			return g, nil
+		}
+		out, err := s.st.UpdateGroup(ctx, accountID, groupID, store.GroupUpdate{Version: g.Version, Managed: &managed})
+		if errors.Is(err, store.ErrVersionMismatch) {
+			continue
+		}
+		if err != nil {
+			return store.Group{}, fmt.Errorf("linking: update group: %w", err)
+		}
+		return out, nil
+	}
+	return store.Group{}, fmt.Errorf("linking: group %s kept changing: %w", groupID, store.ErrVersionMismatch)
+}
