@@ -1,0 +1,270 @@
+package linking_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scimkit/scimkit/linking"
+	"github.com/scimkit/scimkit/store"
+	"github.com/scimkit/scimkit/store/memstore"
+)
+
+// t0 is when every test starts.
+var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// fakeClock is a settable clock shared by the store and the service.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	return c.now
+}
+
+// recorder is a Notifier that records what it was asked to send and can be
+// told to fail.
+type recorder struct {
+	mu           sync.Mutex
+	invites      []string // "account/userName"
+	reminders    []string
+	failInvite   bool
+	failReminder bool
+}
+
+var errSMTP = errors.New("smtp: connection refused")
+
+func (r *recorder) SendInvite(_ context.Context, accountID string, u store.User) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.failInvite {
+		return errSMTP
+	}
+	r.invites = append(r.invites, accountID+"/"+u.UserName)
+	return nil
+}
+
+func (r *recorder) SendReminder(_ context.Context, accountID string, u store.User) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.failReminder {
+		return errSMTP
+	}
+	r.reminders = append(r.reminders, accountID+"/"+u.UserName)
+	return nil
+}
+
+func (r *recorder) set(failInvite, failReminder bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.failInvite, r.failReminder = failInvite, failReminder
+}
+
+func (r *recorder) sent() (invites, reminders []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string{}, r.invites...), append([]string{}, r.reminders...)
+}
+
+// env is one test's world: a memstore, a service, a clock and a recorder,
+// with account "acme" provisioning-enabled for acme.com and acme.org.
+type env struct {
+	ctx   context.Context
+	clock *fakeClock
+	st    *memstore.Store
+	n     *recorder
+	svc   *linking.Service
+}
+
+const acct = "acme"
+
+var owner = linking.Member{ID: "m-owner", Role: linking.RoleOwner}
+
+func newEnv(t *testing.T, opts ...linking.Option) *env {
+	t.Helper()
+	clock := &fakeClock{now: t0}
+	var mu sync.Mutex
+	next := 0
+	ids := func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		next++
+		return fmt.Sprintf("id%04d", next)
+	}
+	st := memstore.New(memstore.WithClock(clock.Now), memstore.WithIDs(ids))
+	n := &recorder{}
+	svc := linking.New(st, n, append([]linking.Option{linking.WithClock(clock.Now)}, opts...)...)
+	e := &env{ctx: t.Context(), clock: clock, st: st, n: n, svc: svc}
+	must.NoError(t, svc.SetAllowedDomains(e.ctx, acct, owner, []string{"acme.com", "acme.org"}))
+	_, err := svc.EnableProvisioning(e.ctx, acct, owner, "okta")
+	must.NoError(t, err)
+	return e
+}
+
+// hostUser stores an existing host member (not linked, active).
+func (e *env) hostUser(t *testing.T, userName, email string) store.User {
+	t.Helper()
+	u := store.User{UserName: userName, State: store.StateActive, DisplayName: "host " + userName}
+	if email != "" {
+		u.Emails = []store.Email{{Value: email, Type: "work", Primary: true}}
+	}
+	u, err := e.st.CreateUser(e.ctx, acct, u)
+	must.NoError(t, err)
+	return u
+}
+
+// setDomains writes the account's allowed domains directly, bypassing the
+// checks of SetAllowedDomains (to list a public domain).
+func (e *env) setDomains(t *testing.T, domains ...string) {
+	t.Helper()
+	a, err := e.st.GetAccount(e.ctx, acct)
+	must.NoError(t, err)
+	a.AllowedDomains = domains
+	_, err = e.st.UpdateAccount(e.ctx, a)
+	must.NoError(t, err)
+}
+
+// idpUser is what the SCIM layer maps from an Okta create.
+func idpUser(userName, email, externalID string) store.User {
+	u := store.User{
+		UserName:    userName,
+		ExternalID:  externalID,
+		Name:        store.Name{GivenName: "Given", FamilyName: "Family"},
+		DisplayName: "Given Family",
+		Locale:      "en-US",
+		State:       store.StateSuspended, // ignored by ProvisionUser
+	}
+	if email != "" {
+		u.Emails = []store.Email{{Value: email, Type: "work", Primary: true}}
+	}
+	return u
+}
+
+// allUsers returns every user of the account.
+func (e *env) allUsers(t *testing.T) []store.User {
+	t.Helper()
+	p, err := e.st.ListUsers(e.ctx, acct, store.Query{Count: 10000})
+	must.NoError(t, err)
+	return p.Users
+}
+
+func (e *env) allGroups(t *testing.T) []store.Group {
+	t.Helper()
+	p, err := e.st.ListGroups(e.ctx, acct, store.Query{Count: 10000})
+	must.NoError(t, err)
+	return p.Groups
+}
+
+// detail returns the *linking.Error's Detail, failing if err is not one.
+func detail(t *testing.T, err error) string {
+	t.Helper()
+	var le *linking.Error
+	must.ErrorAs(t, err, &le)
+	return le.Detail
+}
+
+// checker holds the few assertions these tests need (testify's go.sum
+// entries are incomplete in this module, so the standard library it is).
+// check reports and goes on; must stops the test.
+type checker struct{ fatal bool }
+
+var (
+	check = checker{}
+	must  = checker{fatal: true}
+)
+
+func (c checker) fail(t *testing.T, msg []any, format string, args ...any) {
+	t.Helper()
+	s := fmt.Sprintf(format, args...)
+	if len(msg) > 0 {
+		if f, ok := msg[0].(string); ok {
+			s = fmt.Sprintf(f, msg[1:]...) + ": " + s
+		}
+	}
+	if c.fatal {
+		t.Fatal(s)
+	}
+	t.Error(s)
+}
+
+func (c checker) Equal(t *testing.T, want, got any, msg ...any) {
+	t.Helper()
+	if !reflect.DeepEqual(want, got) {
+		c.fail(t, msg, "got %#v, want %#v", got, want)
+	}
+}
+
+func (c checker) NotEqual(t *testing.T, notWant, got any, msg ...any) {
+	t.Helper()
+	if reflect.DeepEqual(notWant, got) {
+		c.fail(t, msg, "got %#v, want anything else", got)
+	}
+}
+
+func (c checker) True(t *testing.T, cond bool, msg ...any) {
+	t.Helper()
+	if !cond {
+		c.fail(t, msg, "false, want true")
+	}
+}
+
+func (c checker) False(t *testing.T, cond bool, msg ...any) {
+	t.Helper()
+	if cond {
+		c.fail(t, msg, "true, want false")
+	}
+}
+
+func (c checker) NoError(t *testing.T, err error, msg ...any) {
+	t.Helper()
+	if err != nil {
+		c.fail(t, msg, "unexpected error: %v", err)
+	}
+}
+
+func (c checker) Error(t *testing.T, err error, msg ...any) {
+	t.Helper()
+	if err == nil {
+		c.fail(t, msg, "no error, want one")
+	}
+}
+
+func (c checker) ErrorIs(t *testing.T, err, target error, msg ...any) {
+	t.Helper()
+	if !errors.Is(err, target) {
+		c.fail(t, msg, "error %v, want one matching %v", err, target)
+	}
+}
+
+func (c checker) ErrorAs(t *testing.T, err error, target any, msg ...any) {
+	t.Helper()
+	if !errors.As(err, target) {
+		c.fail(t, msg, "error %v (%T), want one matching %T", err, err, target)
+	}
+}
+
+func (c checker) Len(t *testing.T, x any, n int, msg ...any) {
+	t.Helper()
+	if l := reflect.ValueOf(x).Len(); l != n {
+		c.fail(t, msg, "length %d, want %d: %#v", l, n, x)
+	}
+}
+
+func (c checker) Empty(t *testing.T, x any, msg ...any) {
+	t.Helper()
+	c.Len(t, x, 0, msg...)
+}

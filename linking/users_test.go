@@ -1,0 +1,395 @@
+package linking_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/scimkit/scimkit/linking"
+	"github.com/scimkit/scimkit/store"
+)
+
+func TestProvisionUser(t *testing.T) {
+	tests := []struct {
+		name string
+		// setup prepares the store and returns the ids the check needs.
+		setup func(t *testing.T, e *env) []string
+		in    store.User
+		// wantErr is matched with errors.Is; wantDetail with the *Error's
+		// Detail (exactly) when set.
+		wantErr    error
+		wantDetail string
+		wantOut    linking.Outcome
+		check      func(t *testing.T, e *env, ids []string, got store.User)
+	}{
+		{
+			name: "links an unlinked host user by case-insensitive, trimmed email",
+			setup: func(t *testing.T, e *env) []string {
+				return []string{e.hostUser(t, "alice", "Alice@Acme.com").ID}
+			},
+			in:      idpUser("alice@acme.com", "  ALICE@acme.COM ", "00u-alice"),
+			wantOut: linking.OutcomeLinked,
+			check: func(t *testing.T, e *env, ids []string, got store.User) {
+				check.Equal(t, ids[0], got.ID, "the existing user's id is answered")
+				check.True(t, got.Linked)
+				check.Equal(t, "00u-alice", got.ExternalID)
+				check.Equal(t, "alice@acme.com", got.UserName, "profile updated from the IdP")
+				check.Equal(t, "Given", got.Name.GivenName)
+				check.Equal(t, "Given Family", got.DisplayName)
+				check.Equal(t, store.StateActive, got.State, "state kept, u.State ignored")
+				check.True(t, got.InvitedAt.IsZero(), "a linked user is not invited")
+				check.Len(t, e.allUsers(t), 1, "no new user")
+				inv, _ := e.n.sent()
+				check.Empty(t, inv, "no invite for a linked user")
+			},
+		},
+		{
+			name: "links by an email-shaped userName when no email is sent",
+			setup: func(t *testing.T, e *env) []string {
+				return []string{e.hostUser(t, "bob", "bob@acme.com").ID}
+			},
+			in:      idpUser("Bob@Acme.com", "", "00u-bob"),
+			wantOut: linking.OutcomeLinked,
+			check: func(t *testing.T, e *env, ids []string, got store.User) {
+				check.Equal(t, ids[0], got.ID)
+				check.Equal(t, "bob@acme.com", got.PrimaryEmail(), "host email kept when the IdP sends none")
+			},
+		},
+		{
+			name: "fields the IdP leaves empty keep the host's values; Extra is merged",
+			setup: func(t *testing.T, e *env) []string {
+				u := store.User{UserName: "carol", State: store.StateActive, Title: "CTO",
+					Emails: []store.Email{{Value: "carol@acme.com"}},
+					Extra:  map[string]any{"seat": "A1", "team": "core"}}
+				u, err := e.st.CreateUser(e.ctx, acct, u)
+				must.NoError(t, err)
+				return []string{u.ID}
+			},
+			in: func() store.User {
+				u := idpUser("carol@acme.com", "carol@acme.com", "00u-carol")
+				u.Extra = map[string]any{"team": "platform"}
+				return u
+			}(),
+			wantOut: linking.OutcomeLinked,
+			check: func(t *testing.T, e *env, ids []string, got store.User) {
+				check.Equal(t, "CTO", got.Title)
+				check.Equal(t, map[string]any{"seat": "A1", "team": "platform"}, got.Extra)
+			},
+		},
+		{
+			name: "a suspended host user is linked and stays suspended",
+			setup: func(t *testing.T, e *env) []string {
+				u := e.hostUser(t, "dan", "dan@acme.com")
+				linking.Suspend(&u)
+				_, err := e.st.UpdateUser(e.ctx, acct, u)
+				must.NoError(t, err)
+				return []string{u.ID}
+			},
+			in:      idpUser("dan@acme.com", "dan@acme.com", "00u-dan"),
+			wantOut: linking.OutcomeLinked,
+			check: func(t *testing.T, e *env, ids []string, got store.User) {
+				check.Equal(t, ids[0], got.ID)
+				check.Equal(t, store.StateSuspended, got.State)
+				check.True(t, got.Linked)
+			},
+		},
+		{
+			name: "a host user linked to another IdP identity is a 409 that says so",
+			setup: func(t *testing.T, e *env) []string {
+				_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("erin@acme.com", "erin@acme.com", "00u-first"))
+				must.NoError(t, err)
+				return nil
+			},
+			in:         idpUser("erin2@acme.com", "Erin@acme.com", "00u-second"),
+			wantErr:    linking.ErrLinkedElsewhere,
+			wantDetail: `a member with the email "erin@acme.com" already exists and is linked to a different identity provider user; unassign that user in your identity provider, or change this user's email, then retry`,
+			check: func(t *testing.T, e *env, _ []string, _ store.User) {
+				us := e.allUsers(t)
+				must.Len(t, us, 1)
+				check.Equal(t, "00u-first", us[0].ExternalID, "the existing link is untouched")
+			},
+		},
+		{
+			name: "a linked host user without externalId counts as linked elsewhere",
+			setup: func(t *testing.T, e *env) []string {
+				u := e.hostUser(t, "fay", "fay@acme.com")
+				u.Linked = true
+				_, err := e.st.UpdateUser(e.ctx, acct, u)
+				must.NoError(t, err)
+				return nil
+			},
+			in:      idpUser("fay@acme.com", "fay@acme.com", "00u-fay"),
+			wantErr: linking.ErrLinkedElsewhere,
+		},
+		{
+			name: "no externalId on either side is not proof of the same identity",
+			setup: func(t *testing.T, e *env) []string {
+				u := e.hostUser(t, "fin", "fin@acme.com")
+				u.Linked = true
+				_, err := e.st.UpdateUser(e.ctx, acct, u)
+				must.NoError(t, err)
+				return nil
+			},
+			in:      idpUser("fin@acme.com", "fin@acme.com", ""),
+			wantErr: linking.ErrLinkedElsewhere,
+		},
+		{
+			name: "the same identity created twice is a store conflict (409 uniqueness)",
+			setup: func(t *testing.T, e *env) []string {
+				_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("gus@acme.com", "gus@acme.com", "00u-gus"))
+				must.NoError(t, err)
+				return nil
+			},
+			in:      idpUser("gus@acme.com", "gus@acme.com", "00u-gus"),
+			wantErr: store.ErrConflict,
+		},
+		{
+			name: "two host users with the same email: refused, nothing guessed",
+			setup: func(t *testing.T, e *env) []string {
+				e.hostUser(t, "hal-1", "hal@acme.com")
+				e.hostUser(t, "hal-2", "HAL@acme.com")
+				return nil
+			},
+			in:         idpUser("hal@acme.com", "hal@acme.com", "00u-hal"),
+			wantErr:    linking.ErrAmbiguousEmail,
+			wantDetail: `2 existing members share the email "hal@acme.com", so provisioning cannot tell which one to link; give each member a unique email in the host, then retry`,
+			check: func(t *testing.T, e *env, _ []string, _ store.User) {
+				for _, u := range e.allUsers(t) {
+					check.False(t, u.Linked, "%s untouched", u.UserName)
+					check.Equal(t, int64(1), u.Version, "%s untouched", u.UserName)
+				}
+			},
+		},
+		{
+			name: "no email match: re-invite as a new invited user, old account untouched",
+			setup: func(t *testing.T, e *env) []string {
+				return []string{e.hostUser(t, "ivy", "ivy.old@acme.com").ID}
+			},
+			in:      idpUser("ivy@acme.com", "ivy@acme.com", "00u-ivy"),
+			wantOut: linking.OutcomeCreated,
+			check: func(t *testing.T, e *env, ids []string, got store.User) {
+				check.NotEqual(t, ids[0], got.ID)
+				check.Equal(t, store.StateInvited, got.State)
+				check.True(t, got.Active(), "an invitee reads active:true over SCIM")
+				check.True(t, got.Linked)
+				check.Equal(t, "00u-ivy", got.ExternalID)
+				check.True(t, got.InvitedAt.Equal(t0), "InvitedAt is the service clock's now")
+				inv, _ := e.n.sent()
+				check.Equal(t, []string{"acme/ivy@acme.com"}, inv, "exactly one invite")
+				old, err := e.st.GetUser(e.ctx, acct, ids[0])
+				must.NoError(t, err)
+				check.Equal(t, int64(1), old.Version, "old host account untouched")
+				check.False(t, old.Linked)
+			},
+		},
+		{
+			name:       "public domain refused even when listed",
+			setup:      func(t *testing.T, e *env) []string { e.setDomains(t, "acme.com", "gmail.com"); return nil },
+			in:         idpUser("jo@gmail.com", "Jo@GMail.com", "00u-jo"),
+			wantErr:    linking.ErrPublicDomain,
+			wantDetail: `email domain "gmail.com" is a public mail domain; provisioning supports only your organisation's domains`,
+		},
+		{
+			name:       "domain not on the allowed list",
+			in:         idpUser("kim@other.com", "kim@other.com", "00u-kim"),
+			wantErr:    linking.ErrDomainNotAllowed,
+			wantDetail: `email domain "other.com" is not on this account's allowed domains; add it under Settings > Provisioning > Allowed domains, then retry`,
+		},
+		{
+			name: "the primary email decides, not the userName",
+			in: func() store.User {
+				u := idpUser("lee@acme.com", "", "00u-lee")
+				u.Emails = []store.Email{{Value: "lee@acme.com"}, {Value: "lee@other.com", Primary: true}}
+				return u
+			}(),
+			wantErr: linking.ErrDomainNotAllowed,
+		},
+		{
+			name:    "no email at all",
+			in:      idpUser("mo", "", "00u-mo"),
+			wantErr: linking.ErrInvalidEmail,
+		},
+		{
+			name:    "malformed email",
+			in:      idpUser("nat@acme.com", "nat@", "00u-nat"),
+			wantErr: linking.ErrInvalidEmail,
+		},
+		{
+			name: "userName taken by another host user: wrapped store conflict",
+			setup: func(t *testing.T, e *env) []string {
+				e.hostUser(t, "oz@acme.com", "oz.other@acme.com")
+				return nil
+			},
+			in:      idpUser("oz@acme.com", "oz@acme.com", "00u-oz"),
+			wantErr: store.ErrConflict,
+			check: func(t *testing.T, e *env, _ []string, _ store.User) {
+				inv, _ := e.n.sent()
+				check.Empty(t, inv, "no invite when nothing was stored")
+			},
+		},
+		{
+			name: "provisioning off: 403 and nothing stored",
+			setup: func(t *testing.T, e *env) []string {
+				must.NoError(t, e.svc.DisableProvisioning(e.ctx, acct, owner))
+				return nil
+			},
+			in:         idpUser("pat@acme.com", "pat@acme.com", "00u-pat"),
+			wantErr:    linking.ErrProvisioningOff,
+			wantDetail: "provisioning is turned off for this account; an owner or administrator can turn it on under Settings > Provisioning (sync with your identity provider), then retry",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			var ids []string
+			if tt.setup != nil {
+				ids = tt.setup(t, e)
+			}
+			before := e.allUsers(t)
+			got, out, err := e.svc.ProvisionUser(e.ctx, acct, tt.in)
+			if tt.wantErr != nil {
+				must.ErrorIs(t, err, tt.wantErr)
+				if tt.wantDetail != "" {
+					check.Equal(t, tt.wantDetail, detail(t, err))
+				}
+				check.Equal(t, before, e.allUsers(t), "nothing stored on refusal")
+			} else {
+				must.NoError(t, err)
+				check.Equal(t, tt.wantOut, out)
+				stored, err := e.st.GetUser(e.ctx, acct, got.ID)
+				must.NoError(t, err)
+				check.Equal(t, stored, got, "the answer is what is stored")
+			}
+			if tt.check != nil {
+				tt.check(t, e, ids, got)
+			}
+		})
+	}
+}
+
+func TestProvisionUserConflictIsRich(t *testing.T) {
+	e := newEnv(t)
+	e.hostUser(t, "taken@acme.com", "someone@acme.com")
+	_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("taken@acme.com", "new@acme.com", "00u-x"))
+	var ce *store.ConflictError
+	must.ErrorAs(t, err, &ce)
+	check.Equal(t, "userName", ce.Attribute)
+}
+
+func TestInviteFailureKeepsUserAndRetries(t *testing.T) {
+	e := newEnv(t)
+	e.n.set(true, false)
+	got, out, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("quin@acme.com", "quin@acme.com", "00u-quin"))
+	must.NoError(t, err, "the IdP gets its 201 even if the invite could not be sent")
+	check.Equal(t, linking.OutcomeCreated, out)
+	check.Equal(t, store.StateInvited, got.State)
+	check.True(t, got.InvitedAt.IsZero(), "InvitedAt reset so a retry pass picks it up")
+
+	// A failing retry leaves it pending.
+	e.clock.Advance(time.Minute)
+	n, err := e.svc.RetryInvites(e.ctx, e.clock.Now())
+	must.ErrorIs(t, err, errSMTP)
+	check.Equal(t, 0, n)
+
+	e.n.set(false, false)
+	retryAt := e.clock.Advance(time.Minute)
+	n, err = e.svc.RetryInvites(e.ctx, retryAt)
+	must.NoError(t, err)
+	check.Equal(t, 1, n)
+	n, err = e.svc.RetryInvites(e.ctx, e.clock.Advance(time.Minute))
+	must.NoError(t, err)
+	check.Equal(t, 0, n, "an invite is retried until sent, then never again")
+	inv, _ := e.n.sent()
+	check.Equal(t, []string{"acme/quin@acme.com"}, inv)
+
+	u, err := e.st.GetUser(e.ctx, acct, got.ID)
+	must.NoError(t, err)
+	check.True(t, u.InvitedAt.Equal(retryAt))
+
+	// The reminder clock starts at the successful invite.
+	n, err = e.svc.SendReminders(e.ctx, retryAt.Add(47*time.Hour))
+	must.NoError(t, err)
+	check.Equal(t, 0, n)
+	n, err = e.svc.SendReminders(e.ctx, retryAt.Add(48*time.Hour))
+	must.NoError(t, err)
+	check.Equal(t, 1, n)
+}
+
+func TestSuspendReactivate(t *testing.T) {
+	tests := []struct {
+		name      string
+		u         store.User
+		suspended store.UserState // after Suspend
+		back      store.UserState // after Suspend then Reactivate
+	}{
+		{"invited, never accepted", store.User{State: store.StateInvited, InvitedAt: t0}, store.StateSuspended, store.StateInvited},
+		{"invited then accepted", store.User{State: store.StateActive, InvitedAt: t0, AcceptedAt: t0.Add(time.Hour)}, store.StateSuspended, store.StateActive},
+		{"host user never invited", store.User{State: store.StateActive}, store.StateSuspended, store.StateActive},
+		{"already suspended invitee", store.User{State: store.StateSuspended, InvitedAt: t0}, store.StateSuspended, store.StateInvited},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := tt.u
+			linking.Suspend(&u)
+			check.Equal(t, tt.suspended, u.State)
+			check.False(t, u.Active())
+			linking.Reactivate(&u)
+			check.Equal(t, tt.back, u.State)
+			check.True(t, u.Active(), "a reactivated user reads active:true, invitee included")
+			check.Equal(t, tt.u.InvitedAt, u.InvitedAt, "times untouched")
+			check.Equal(t, tt.u.AcceptedAt, u.AcceptedAt)
+		})
+	}
+	t.Run("reactivating a user who is not suspended changes nothing", func(t *testing.T) {
+		for _, s := range []store.UserState{store.StateInvited, store.StateActive} {
+			u := store.User{State: s}
+			linking.Reactivate(&u)
+			check.Equal(t, s, u.State)
+		}
+	})
+}
+
+func TestAcceptInvite(t *testing.T) {
+	tests := []struct {
+		name        string
+		prepare     func(u *store.User)
+		wantState   store.UserState
+		wantWrite   bool // a new version is stored
+		wantAccepts bool // AcceptedAt is set afterwards
+	}{
+		{"invited becomes active", func(*store.User) {}, store.StateActive, true, true},
+		{"active is idempotent", func(u *store.User) { u.State = store.StateActive; u.AcceptedAt = t0 }, store.StateActive, false, true},
+		{"suspended stays suspended, acceptance recorded", func(u *store.User) { u.State = store.StateSuspended }, store.StateSuspended, true, true},
+		{"suspended and already accepted: unchanged", func(u *store.User) { u.State = store.StateSuspended; u.AcceptedAt = t0 }, store.StateSuspended, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			u, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("rae@acme.com", "rae@acme.com", "00u-rae"))
+			must.NoError(t, err)
+			tt.prepare(&u)
+			u, err = e.st.UpdateUser(e.ctx, acct, u)
+			must.NoError(t, err)
+			acceptAt := e.clock.Advance(90 * 24 * time.Hour) // invites never expire
+
+			got, err := e.svc.AcceptInvite(e.ctx, acct, u.ID)
+			must.NoError(t, err)
+			check.Equal(t, tt.wantState, got.State)
+			if tt.wantWrite {
+				check.Equal(t, u.Version+1, got.Version)
+				check.True(t, got.AcceptedAt.Equal(acceptAt))
+			} else {
+				check.Equal(t, u.Version, got.Version, "nothing written")
+			}
+			check.Equal(t, tt.wantAccepts, !got.AcceptedAt.IsZero())
+			if got.State == store.StateSuspended {
+				linking.Reactivate(&got)
+				check.Equal(t, store.StateActive, got.State, "an accepted user reactivates as active")
+			}
+		})
+	}
+	t.Run("missing user", func(t *testing.T) {
+		e := newEnv(t)
+		_, err := e.svc.AcceptInvite(e.ctx, acct, "nope")
+		must.ErrorIs(t, err, store.ErrNotFound)
+	})
+}
