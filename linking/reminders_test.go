@@ -1,0 +1,274 @@
+package linking_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scimkit/scimkit/linking"
+	"github.com/scimkit/scimkit/store"
+)
+
+func TestSendReminders(t *testing.T) {
+	const day = 24 * time.Hour
+	// Each step runs a pass at t0+at (after doing, if set) and expects that
+	// many reminders from that pass.
+	type step struct {
+		at    time.Duration
+		do    func(t *testing.T, e *env, u store.User)
+		sends int
+	}
+	tests := []struct {
+		name  string
+		steps []step
+		// wantState is the invitee's state at the end.
+		wantState store.UserState
+	}{
+		{
+			name:      "not at 1 day 23 hours",
+			steps:     []step{{at: day + 23*time.Hour, sends: 0}, {at: 2*day - time.Second, sends: 0}},
+			wantState: store.StateInvited,
+		},
+		{
+			name:      "exactly at 2 days",
+			steps:     []step{{at: 2 * day, sends: 1}},
+			wantState: store.StateInvited,
+		},
+		{
+			name:      "never twice",
+			steps:     []step{{at: 2 * day, sends: 1}, {at: 2 * day, sends: 0}, {at: 3 * day, sends: 0}, {at: 30 * day, sends: 0}},
+			wantState: store.StateInvited,
+		},
+		{
+			name:      "late passes still send the one reminder",
+			steps:     []step{{at: day, sends: 0}, {at: 10 * day, sends: 1}},
+			wantState: store.StateInvited,
+		},
+		{
+			name: "not after acceptance",
+			steps: []step{{at: day, sends: 0, do: func(t *testing.T, e *env, u store.User) {
+				_, err := e.svc.AcceptInvite(e.ctx, acct, u.ID)
+				must.NoError(t, err)
+			}}, {at: 2 * day, sends: 0}},
+			wantState: store.StateActive,
+		},
+		{
+			name: "not while suspended; due again once reactivated",
+			steps: []step{
+				{at: day, sends: 0, do: func(t *testing.T, e *env, u store.User) {
+					linking.Suspend(&u)
+					_, err := e.st.UpdateUser(e.ctx, acct, u)
+					must.NoError(t, err)
+				}},
+				{at: 3 * day, sends: 0},
+				{at: 4 * day, sends: 1, do: func(t *testing.T, e *env, u store.User) {
+					u, err := e.st.GetUser(e.ctx, acct, u.ID)
+					must.NoError(t, err)
+					linking.Reactivate(&u)
+					_, err = e.st.UpdateUser(e.ctx, acct, u)
+					must.NoError(t, err)
+				}},
+			},
+			wantState: store.StateInvited,
+		},
+		{
+			name:      "no expiry after 90 days: still invited, still accepts",
+			steps:     []step{{at: 2 * day, sends: 1}, {at: 90 * day, sends: 0}, {at: 91 * day, sends: 0}},
+			wantState: store.StateInvited,
+		},
+		{
+			name: "skipped while provisioning is off, resumes when on",
+			steps: []step{
+				{at: 2 * day, sends: 0, do: func(t *testing.T, e *env, _ store.User) {
+					must.NoError(t, e.svc.DisableProvisioning(e.ctx, acct, owner))
+				}},
+				{at: 3 * day, sends: 1, do: func(t *testing.T, e *env, _ store.User) {
+					_, err := e.svc.EnableProvisioning(e.ctx, acct, owner, "again")
+					must.NoError(t, err)
+				}},
+			},
+			wantState: store.StateInvited,
+		},
+		{
+			name: "a failed reminder is retried by a later pass and then sent once",
+			steps: []step{
+				{at: 2 * day, sends: 0, do: func(t *testing.T, e *env, _ store.User) { e.n.set(false, true) }},
+				{at: 2*day + time.Hour, sends: 1, do: func(t *testing.T, e *env, _ store.User) { e.n.set(false, false) }},
+				{at: 3 * day, sends: 0},
+			},
+			wantState: store.StateInvited,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			u, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("sam@acme.com", "sam@acme.com", "00u-sam"))
+			must.NoError(t, err)
+			total := 0
+			for i, s := range tt.steps {
+				e.clock.now = t0.Add(s.at) // single goroutine here
+				if s.do != nil {
+					s.do(t, e, u)
+				}
+				n, err := e.svc.SendReminders(e.ctx, e.clock.Now())
+				if !e.n.failReminder {
+					check.NoError(t, err, "step %d", i)
+				} else {
+					check.ErrorIs(t, err, errSMTP, "step %d: the failure is reported", i)
+				}
+				check.Equal(t, s.sends, n, "step %d (t0+%v)", i, s.at)
+				total += n
+			}
+			_, rem := e.n.sent()
+			check.Len(t, rem, total, "the notifier saw what the passes reported")
+			got, err := e.st.GetUser(e.ctx, acct, u.ID)
+			must.NoError(t, err)
+			check.Equal(t, tt.wantState, got.State)
+			if tt.wantState == store.StateInvited {
+				acc, err := e.svc.AcceptInvite(e.ctx, acct, u.ID)
+				must.NoError(t, err, "an invite can always be accepted")
+				check.Equal(t, store.StateActive, acc.State)
+			}
+		})
+	}
+}
+
+func TestSendRemindersCustomDelay(t *testing.T) {
+	e := newEnv(t, linking.WithReminderAfter(time.Hour))
+	_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("tia@acme.com", "tia@acme.com", "00u-tia"))
+	must.NoError(t, err)
+	n, err := e.svc.SendReminders(e.ctx, t0.Add(59*time.Minute))
+	must.NoError(t, err)
+	check.Equal(t, 0, n)
+	n, err = e.svc.SendReminders(e.ctx, t0.Add(time.Hour))
+	must.NoError(t, err)
+	check.Equal(t, 1, n)
+}
+
+// TestSendRemindersConcurrent runs many passes at once, from several
+// Service values sharing one store as replicas would, over more invitees
+// than one claim batch, in two accounts: every invitee is reminded exactly
+// once.
+func TestSendRemindersConcurrent(t *testing.T) {
+	e := newEnv(t)
+	must.NoError(t, e.svc.SetAllowedDomains(e.ctx, "beta", owner, []string{"beta.io"}))
+	_, err := e.svc.EnableProvisioning(e.ctx, "beta", owner, "okta")
+	must.NoError(t, err)
+	const perAccount = 230
+	for i := range perAccount {
+		for _, a := range []struct{ id, domain string }{{acct, "acme.com"}, {"beta", "beta.io"}} {
+			email := fmt.Sprintf("u%03d@%s", i, a.domain)
+			_, _, err := e.svc.ProvisionUser(e.ctx, a.id, idpUser(email, email, "00u-"+email))
+			must.NoError(t, err)
+		}
+	}
+	now := t0.Add(48 * time.Hour)
+	const replicas, passesEach = 4, 3
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		total int
+		errs  []error
+	)
+	start := make(chan struct{})
+	for range replicas {
+		svc := linking.New(e.st, e.n, linking.WithClock(e.clock.Now))
+		for range passesEach {
+			wg.Go(func() {
+				<-start
+				n, err := svc.SendReminders(e.ctx, now)
+				mu.Lock()
+				defer mu.Unlock()
+				total += n
+				if err != nil {
+					errs = append(errs, err)
+				}
+			})
+		}
+	}
+	close(start)
+	wg.Wait()
+	check.Empty(t, errs)
+	check.Equal(t, 2*perAccount, total, "sum of the counts of all passes")
+	_, rem := e.n.sent()
+	check.Len(t, rem, 2*perAccount)
+	seen := map[string]int{}
+	for _, r := range rem {
+		seen[r]++
+	}
+	for who, n := range seen {
+		if n != 1 {
+			t.Errorf("%s reminded %d times, want once", who, n)
+		}
+	}
+	check.Len(t, seen, 2*perAccount, "every invitee reminded")
+}
+
+// TestRetryInvitesConcurrent: several replicas retrying the same failed
+// invites send each exactly once.
+func TestRetryInvitesConcurrent(t *testing.T) {
+	e := newEnv(t)
+	e.n.set(true, false)
+	const users = 40
+	for i := range users {
+		email := fmt.Sprintf("r%02d@acme.com", i)
+		_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser(email, email, "00u-"+email))
+		must.NoError(t, err)
+	}
+	e.n.set(false, false)
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		total int
+	)
+	start := make(chan struct{})
+	for range 6 {
+		svc := linking.New(e.st, e.n, linking.WithClock(e.clock.Now))
+		wg.Go(func() {
+			<-start
+			n, err := svc.RetryInvites(e.ctx, t0.Add(time.Minute))
+			check.NoError(t, err)
+			mu.Lock()
+			total += n
+			mu.Unlock()
+		})
+	}
+	close(start)
+	wg.Wait()
+	check.Equal(t, users, total)
+	inv, _ := e.n.sent()
+	check.Len(t, inv, users)
+	seen := map[string]bool{}
+	for _, s := range inv {
+		check.False(t, seen[s], "%s invited twice", s)
+		seen[s] = true
+	}
+}
+
+// TestRunReminders drives the runner to one pass and stops it.
+func TestRunReminders(t *testing.T) {
+	e := newEnv(t)
+	_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("una@acme.com", "una@acme.com", "00u-una"))
+	must.NoError(t, err)
+	e.clock.Advance(48 * time.Hour)
+	ctx, cancel := context.WithCancel(e.ctx)
+	n := &cancelOnReminder{recorder: e.n, cancel: cancel}
+	svc := linking.New(e.st, n, linking.WithClock(e.clock.Now))
+	err = svc.RunReminders(ctx, time.Hour)
+	check.ErrorIs(t, err, context.Canceled)
+	_, rem := e.n.sent()
+	check.Equal(t, []string{"acme/una@acme.com"}, rem)
+}
+
+// cancelOnReminder cancels the runner's context once a reminder is sent.
+type cancelOnReminder struct {
+	*recorder
+	cancel context.CancelFunc
+}
+
+func (c *cancelOnReminder) SendReminder(ctx context.Context, accountID string, u store.User) error {
+	defer c.cancel()
+	return c.recorder.SendReminder(ctx, accountID, u)
+}
