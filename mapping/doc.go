@@ -1,0 +1,103 @@
+// Package mapping decides, per identity provider, which SCIM attribute
+// fills which field of the host's user record (store.User), and applies
+// that decision in both directions: an incoming SCIM User resource onto a
+// store.User (Mapper.ToUser) and a store.User into an outgoing resource
+// (Mapper.ToSCIM). The scim package calls both on every user request; a
+// host unit-tests its rules with them directly, or with the helpers in
+// package mapping/mappingtest, without an HTTP server.
+//
+// # Tables
+//
+// A Table is plain data: Rows, each mapping one SCIM attribute path to one
+// host field with a Direction, a Required flag and a list of Transforms,
+// plus the custom extension schemas (Extensions) the rows may name. New
+// validates a table, reporting every problem with the row that has it,
+// and compiles it into an immutable *Mapper. A table New accepts cannot
+// fail at request time for a structural reason; only bad values fail, as
+// a *Errors listing a FieldError per attribute, whose text is meant for
+// the IdP admin:
+//
+//	emails[type eq "work"].value: "not-an-email" is not an email address
+//
+// SCIM paths name core attributes (userName), sub-attributes
+// (name.givenName), one element of a multi-valued attribute selected by a
+// filter (emails[type eq "work"].value, emails[primary eq true].value,
+// phoneNumbers[type eq "mobile"].value), enterprise extension attributes,
+// fully URN-qualified
+// (urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department),
+// and attributes of the table's custom Extensions. An IdP's custom
+// attributes (Okta's profile editor, Entra's directory extensions) are
+// declared in an Extension and mapped to extra fields ("extra.<key>", kept
+// in store.User.Extra) instead of being silently dropped; the SCIM layer
+// publishes those extensions on /Schemas.
+//
+// # The email host field
+//
+// FieldEmail is the member's email, the address the host invites and
+// links by. It is stored as the single, primary entry of store.User.Emails,
+// typed as the payload types it ("work" when it does not say). ToSCIM
+// renders it as one element of the mapped multi-valued attribute with
+// "primary": true. Its values, and any emails[...].value, must look like
+// an email address (one "@", a local part, a dotted domain, no spaces).
+//
+// # Presets
+//
+// Okta and Entra return the default tables as fresh values a host may
+// change (add rows, drop rows, switch transforms) before calling New.
+// Both trim every string; both lower-case the email host field; neither
+// changes userName beyond trimming, because IdPs compare the userName they
+// read back with their own. Both compose displayName from the given and
+// family name when the IdP sends none. In both, userName and the work
+// email are required: a user without them cannot be invited.
+//
+// Okta (the password-manager model: the member's Okta username is their
+// email):
+//
+//	SCIM attribute                Okta attribute (app profile)   host field       meaning
+//	userName                      userName (Okta username)       userName         sign-in name, the member's email; kept as sent
+//	externalId                    the Okta user id (00u...)      externalId       the IdP's id for the user
+//	name.givenName                firstName (user.firstName)     givenName        first name
+//	name.familyName               lastName (user.lastName)       familyName       last name
+//	displayName                   displayName                    displayName      name shown in the host; composed if absent
+//	emails[type eq "work"].value  email (user.email)             email            the member's email, lower-cased; required
+//	locale                        locale                         locale           language and region, as en-US
+//
+// Microsoft Entra ID (default attribute mappings of a non-gallery app):
+//
+//	SCIM attribute                      Entra attribute             host field         meaning
+//	userName                            userPrincipalName (UPN)     userName           sign-in name; kept as sent
+//	externalId                          mailNickname (or objectId)  externalId         the IdP's id for the user
+//	displayName                         displayName                 displayName        name shown; composed if absent
+//	name.givenName                      givenName                   givenName          first name
+//	name.familyName                     surname                     familyName         last name
+//	name.formatted                      Join(" ", givenName, surname) formattedName    full name
+//	title                               jobTitle                    title              job title
+//	preferredLanguage                   preferredLanguage           preferredLanguage  language, as en-US
+//	emails[type eq "work"].value        mail                        email              the member's email, lower-cased; required
+//	enterprise:employeeNumber           employeeId                  employeeNumber     HR number
+//	enterprise:department               department                  department         department
+//	enterprise:costCenter               (not mapped by default)     costCenter         cost centre
+//	enterprise:organization             (not mapped by default)     organization       organisation
+//	enterprise:division                 (not mapped by default)     division           division
+//	enterprise:manager.value            manager                     managerId          the manager's id
+//
+// where enterprise: stands for
+// urn:ietf:params:scim:schemas:extension:enterprise:2.0:User: . Entra
+// users without a mail attribute (accounts without a mailbox) are
+// rejected with a required-email error; map userPrincipalName to the work
+// email in Entra, or relax the row, if the host can invite them otherwise.
+//
+// # Semantics in brief
+//
+// ToUser sets every field the table maps in: an absent or null attribute
+// clears its field (a PUT replaces the user), unless a Default or
+// ComposeDisplayName transform supplies a value. It leaves alone what the
+// table does not map, and ignores id, meta, schemas, password, groups and
+// active, which the SCIM layer owns. ToSCIM omits empty values. For users
+// ToUser produced, ToUser(ToSCIM(u)) gives back u: that is how the SCIM
+// layer applies PATCH (render, patch the resource, apply).
+//
+// Transforms shape the value a row writes: the incoming one for In and
+// Both rows, the host's for Out rows. A Both row renders the stored value
+// unchanged.
+package mapping
