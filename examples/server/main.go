@@ -1,0 +1,207 @@
+// Command server is a runnable scimkit host: a SCIM 2.0 provisioning
+// endpoint for one account, on the embedded in-memory store by default.
+//
+//	go run ./examples/server
+//	go run ./examples/server -seed examples/server/testdata/seed.json -addr 127.0.0.1:9000
+//
+// It prints the SCIM base URL and a bearer token to paste into Okta or
+// Entra ID, logs one line per request, and shuts down cleanly on SIGINT.
+//
+// Flags:
+//
+//	-addr host:port   listen address (default 127.0.0.1:8080)
+//	-token T          bearer token (default: $SCIM_TOKEN, else a new random one, printed)
+//	-seed FILE        JSON directory of pre-existing host data loaded at start
+//	-store S          "memory" (default), "sqlite:PATH" or "postgres://..."
+//	-rate N           requests per second per account, 0 = unlimited (default 50)
+//	-idp NAME         attribute mapping preset: "okta" (default) or "entra"
+//	-account ID       the host account the token belongs to (default "default")
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/scimkit/scimkit/linking"
+	"github.com/scimkit/scimkit/mapping"
+	"github.com/scimkit/scimkit/scim"
+	"github.com/scimkit/scimkit/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "server:", err)
+		os.Exit(1)
+	}
+}
+
+type options struct {
+	addr, token, seed, store, idp, account string
+	rate                                   float64
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen address `host:port`")
+	fs.StringVar(&o.token, "token", "", "bearer `token` (default: $SCIM_TOKEN, else a new random one)")
+	fs.StringVar(&o.seed, "seed", "", "JSON `file` of pre-existing host users and groups")
+	fs.StringVar(&o.store, "store", "memory", "`store`: memory, sqlite:PATH or postgres://...")
+	fs.Float64Var(&o.rate, "rate", scim.DefaultRate, "requests per second per account (0 = unlimited)")
+	fs.StringVar(&o.idp, "idp", "okta", "attribute mapping preset: okta or entra")
+	fs.StringVar(&o.account, "account", "default", "host account `id` the token belongs to")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	return o, nil
+}
+
+// run starts the server and blocks until ctx is done, then shuts down
+// gracefully. The first lines on stdout are the base URL and the token.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	o, err := parseFlags(args, stdout)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stdout, nil))
+
+	st, closeStore, err := openStore(ctx, o.store)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+
+	var table mapping.Table
+	switch o.idp {
+	case "okta":
+		table = mapping.Okta()
+	case "entra":
+		table = mapping.Entra()
+	default:
+		return fmt.Errorf("-idp %q: want okta or entra", o.idp)
+	}
+	mapper, err := mapping.New(table)
+	if err != nil {
+		return err
+	}
+	links := linking.New(st, logNotifier{logger}, linking.WithLogger(logger))
+
+	token := o.token
+	if token == "" {
+		token = os.Getenv("SCIM_TOKEN")
+	}
+	token, err = setupAccount(ctx, st, links, o.account, token)
+	if err != nil {
+		return err
+	}
+	if o.seed != "" {
+		if err := seedFile(ctx, st, o.account, o.seed); err != nil {
+			return err
+		}
+	}
+
+	limit := rate.Limit(o.rate)
+	if o.rate <= 0 {
+		limit = rate.Inf
+	}
+	h, err := scim.New(st,
+		scim.WithLinking(links),
+		scim.WithMapper(mapper),
+		scim.WithLogger(logger),
+		scim.WithRateLimit(limit, scim.DefaultBurst),
+		scim.WithHook(func(ctx context.Context, e scim.Event) {
+			logger.InfoContext(ctx, "event", slog.String("type", string(e.Type)), slog.String("account", e.AccountID),
+				slog.String("user", e.User.ID), slog.String("group", e.Group.ID))
+		}),
+	)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/scim/v2/", http.StripPrefix("/scim/v2", h))
+
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
+	fmt.Fprintf(stdout, "SCIM base URL: http://%s/scim/v2\n", ln.Addr())
+	fmt.Fprintf(stdout, "Bearer token:  %s\n", token)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	go func() { _ = links.RunReminders(ctx, time.Minute) }()
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// setupAccount makes sure the account exists with provisioning on and that
+// token authenticates as it; with no token it mints one.
+func setupAccount(ctx context.Context, st store.Store, links *linking.Service, account, token string) (string, error) {
+	admin := linking.Member{ID: "example-admin", Role: linking.RoleOwner}
+	if token == "" {
+		return links.EnableProvisioning(ctx, account, admin, "example server")
+	}
+	a, err := st.GetAccount(ctx, account)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		if _, err := st.CreateAccount(ctx, store.Account{ID: account, ProvisioningEnabled: true}); err != nil {
+			return "", err
+		}
+	case err != nil:
+		return "", err
+	case !a.ProvisioningEnabled:
+		a.ProvisioningEnabled = true
+		if _, err := st.UpdateAccount(ctx, a); err != nil {
+			return "", err
+		}
+	}
+	if _, err := st.AddToken(ctx, account, store.Token{Hash: linking.HashToken(token), Label: "example server"}); err != nil && !errors.Is(err, store.ErrConflict) {
+		return "", err
+	}
+	return token, nil
+}
+
+// logNotifier "sends" invites and reminders by logging them.
+type logNotifier struct{ log *slog.Logger }
+
+func (n logNotifier) SendInvite(ctx context.Context, account string, u store.User) error {
+	n.log.InfoContext(ctx, "invite sent", slog.String("account", account), slog.String("user", u.ID), slog.String("email", u.PrimaryEmail()))
+	return nil
+}
+
+func (n logNotifier) SendReminder(ctx context.Context, account string, u store.User) error {
+	n.log.InfoContext(ctx, "invite reminder sent", slog.String("account", account), slog.String("user", u.ID), slog.String("email", u.PrimaryEmail()))
+	return nil
+}

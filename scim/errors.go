@@ -1,0 +1,158 @@
+package scim
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	scimerrors "github.com/elimity-com/scim/errors"
+
+	"github.com/scimkit/scimkit/linking"
+	"github.com/scimkit/scimkit/mapping"
+	"github.com/scimkit/scimkit/scim/internal/scimfilter"
+	"github.com/scimkit/scimkit/scim/internal/scimpatch"
+	"github.com/scimkit/scimkit/store"
+)
+
+// Error is a SCIM error answer (RFC 7644 section 3.12). Every error the
+// handler sends is one: status, scimType where the RFC defines one, and a
+// detail an admin can act on. Internal error text never goes into Detail.
+type Error struct {
+	Status   int
+	ScimType string
+	Detail   string
+
+	retryAfter int // seconds, for 429
+}
+
+func (e *Error) Error() string {
+	if e.ScimType != "" {
+		return fmt.Sprintf("scim %d (%s): %s", e.Status, e.ScimType, e.Detail)
+	}
+	return fmt.Sprintf("scim %d: %s", e.Status, e.Detail)
+}
+
+// elimity converts e into the value type the protocol library expects
+// from a handler (a pointer would become a 500).
+func (e *Error) elimity() scimerrors.ScimError {
+	return scimerrors.ScimError{Status: e.Status, ScimType: scimerrors.ScimType(e.ScimType), Detail: e.Detail}
+}
+
+const errorSchema = "urn:ietf:params:scim:api:messages:2.0:Error"
+
+// MarshalJSON writes the SCIM error body, with status as a string.
+func (e *Error) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Schemas  []string `json:"schemas"`
+		ScimType string   `json:"scimType,omitempty"`
+		Detail   string   `json:"detail,omitempty"`
+		Status   string   `json:"status"`
+	}{[]string{errorSchema}, e.ScimType, e.Detail, strconv.Itoa(e.Status)})
+}
+
+func writeError(w http.ResponseWriter, e *Error) {
+	body, _ := json.Marshal(e) // cannot fail: strings and ints only
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Cache-Control", "no-store")
+	if e.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.retryAfter))
+	}
+	w.WriteHeader(e.Status)
+	_, _ = w.Write(body)
+}
+
+func errBadRequest(scimType, detail string) *Error {
+	return &Error{Status: http.StatusBadRequest, ScimType: scimType, Detail: detail}
+}
+
+// translate turns any error from the layers below into a SCIM error,
+// logging what the client must not see. what names the resource for
+// not-found answers, e.g. `User "42"`.
+func (h *Handler) translate(ctx context.Context, err error, what string) *Error {
+	var (
+		se  *Error
+		le  *linking.Error
+		pe  *scimpatch.Error
+		fe  *scimfilter.Error
+		me  *mapping.Errors
+		ce  *store.ConflictError
+		mbe *store.MemberError
+	)
+	switch {
+	case errors.As(err, &se):
+		return se
+	case errors.As(err, &le):
+		return linkingError(le)
+	case errors.As(err, &pe):
+		return &Error{Status: pe.Status, ScimType: pe.ScimType, Detail: pe.Detail}
+	case errors.As(err, &fe):
+		return errBadRequest("invalidFilter", fe.Detail)
+	case errors.As(err, &me):
+		return errBadRequest("invalidValue", me.Error())
+	case errors.As(err, &ce):
+		return &Error{Status: http.StatusConflict, ScimType: "uniqueness",
+			Detail: fmt.Sprintf("%s %q is already in use in this account; use a different value, or update the existing resource instead", ce.Attribute, ce.Value)}
+	case errors.Is(err, store.ErrConflict):
+		return &Error{Status: http.StatusConflict, ScimType: "uniqueness", Detail: "a unique attribute value is already in use in this account"}
+	case errors.As(err, &mbe):
+		return errBadRequest("invalidValue", fmt.Sprintf("members %q are not users of this account; only users can be members (nested groups are not supported)", mbe.IDs))
+	case errors.Is(err, store.ErrUnknownMember):
+		return errBadRequest("invalidValue", "a member is not a user of this account; only users can be members (nested groups are not supported)")
+	case errors.Is(err, store.ErrNotFound):
+		return &Error{Status: http.StatusNotFound, Detail: what + " not found"}
+	case errors.Is(err, store.ErrVersionMismatch):
+		return &Error{Status: http.StatusPreconditionFailed, Detail: what + " was changed by another request; read it again and retry"}
+	case errors.Is(err, store.ErrInvalid):
+		h.log.InfoContext(ctx, "scim: store refused a value", slog.String("error", err.Error()))
+		return errBadRequest("invalidValue", "a value was refused: userName and group displayName must not be empty, and filters may only use supported attributes")
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return &Error{Status: http.StatusServiceUnavailable, Detail: "the request was cancelled before it completed; retry it"}
+	}
+	h.log.ErrorContext(ctx, "scim: internal error", slog.String("error", err.Error()))
+	return &Error{Status: http.StatusInternalServerError, Detail: "internal server error; the service logged the cause, retry later"}
+}
+
+func linkingError(le *linking.Error) *Error {
+	e := &Error{Status: http.StatusBadRequest, ScimType: "invalidValue", Detail: le.Detail}
+	switch {
+	case errors.Is(le, linking.ErrLinkedElsewhere), errors.Is(le, linking.ErrAmbiguousEmail):
+		e.Status, e.ScimType = http.StatusConflict, "uniqueness"
+	case errors.Is(le, linking.ErrGroupNotManaged), errors.Is(le, linking.ErrGroupPrivileged):
+		e.Status, e.ScimType = http.StatusForbidden, ""
+	case errors.Is(le, linking.ErrProvisioningOff), errors.Is(le, linking.ErrNotAuthorized):
+		e.Status, e.ScimType = http.StatusForbidden, ""
+	}
+	return e
+}
+
+// forElimity translates err for a ResourceHandler method: the library
+// needs the ScimError value type and passes only some statuses per method
+// (it turns the rest into a 500 with its own text); such answers are made
+// a plain 500 here.
+func (h *Handler) forElimity(r *http.Request, err error, what string) error {
+	e := h.translate(r.Context(), err, what)
+	if !elimityPasses(e.Status, r.Method) {
+		e = &Error{Status: http.StatusInternalServerError, Detail: e.Detail}
+	}
+	return e.elimity()
+}
+
+// elimityPasses mirrors the protocol library's table of statuses it lets a
+// handler return for each method.
+func elimityPasses(status int, method string) bool {
+	switch status {
+	case 400, 401, 403, 404, 500, 501:
+		return true
+	case 409:
+		return method != http.MethodGet
+	case 412:
+		return method == http.MethodPut || method == http.MethodPatch || method == http.MethodDelete
+	case 413:
+		return method == http.MethodPost
+	}
+	return false
+}

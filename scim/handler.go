@@ -1,0 +1,382 @@
+package scim
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	elimity "github.com/elimity-com/scim"
+	"github.com/elimity-com/scim/schema"
+	"golang.org/x/time/rate"
+
+	"github.com/scimkit/scimkit/linking"
+	"github.com/scimkit/scimkit/mapping"
+	"github.com/scimkit/scimkit/scim/internal/scimpatch"
+	"github.com/scimkit/scimkit/store"
+)
+
+const contentType = "application/scim+json"
+
+// Handler is the SCIM 2.0 service provider: an http.Handler serving
+// /Users, /Groups and the discovery endpoints for every account of the
+// host, each request authenticated by its bearer token. Mount it under the
+// base URL with the prefix stripped:
+//
+//	mux.Handle("/scim/v2/", http.StripPrefix("/scim/v2", h))
+//
+// A Handler is safe for concurrent use.
+type Handler struct {
+	store      store.Store
+	linking    *linking.Service
+	mapper     *mapping.Mapper
+	log        *slog.Logger
+	hook       func(context.Context, Event)
+	maxBody    int64
+	maxResults int
+	baseURL    string
+	clock      func() time.Time
+
+	rate    rate.Limit
+	burst   int
+	limitMu sync.Mutex
+	limits  map[string]*rate.Limiter
+
+	// mapsExternalID is whether the mapping table maps externalId itself;
+	// if not, the handler keeps it (it is the IdP's link to the user).
+	mapsExternalID bool
+
+	server      elimity.Server
+	userSchemas []string // schema URNs a user resource lists
+	userPatch   scimpatch.Schema
+	userExts    []schema.Schema
+}
+
+// New returns a Handler serving st. See the Option functions for what can
+// be configured and the defaults. New starts no goroutines and does no
+// I/O.
+func New(st store.Store, opts ...Option) (*Handler, error) {
+	if st == nil {
+		return nil, errors.New("scim: New needs a store")
+	}
+	var c config
+	for _, o := range opts {
+		o(&c)
+	}
+	h := &Handler{
+		store:      st,
+		linking:    c.linking,
+		mapper:     c.mapper,
+		log:        c.logger,
+		hook:       c.hook,
+		maxBody:    c.maxBody,
+		maxResults: c.maxResults,
+		baseURL:    strings.TrimRight(c.baseURL, "/"),
+		clock:      c.clock,
+		rate:       c.rate,
+		burst:      c.burst,
+		limits:     map[string]*rate.Limiter{},
+	}
+	if h.linking == nil {
+		h.linking = linking.New(st, nil)
+	}
+	if h.mapper == nil {
+		m, err := mapping.New(mapping.Okta())
+		if err != nil {
+			return nil, fmt.Errorf("scim: default mapping: %w", err)
+		}
+		h.mapper = m
+	}
+	_, h.mapsExternalID = h.mapper.ToSCIM(store.User{ExternalID: "x"})["externalId"]
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	if h.maxBody <= 0 {
+		h.maxBody = DefaultMaxBodyBytes
+	}
+	if h.maxResults <= 0 {
+		h.maxResults = DefaultMaxResults
+	}
+	if h.clock == nil {
+		h.clock = time.Now
+	}
+	if h.rate == 0 && h.burst == 0 {
+		h.rate, h.burst = DefaultRate, DefaultBurst
+	}
+	if err := h.buildServer(); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// ServeHTTP answers one SCIM request. The path is relative to the SCIM base
+// URL: "/Users", "/Groups/42", "/ServiceProviderConfig".
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &recorder{ResponseWriter: w}
+	var account string
+	defer func() {
+		if p := recover(); p != nil {
+			h.log.ErrorContext(r.Context(), "scim: panic serving request",
+				slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("panic", p))
+			if !rec.wrote {
+				writeError(rec, &Error{Status: http.StatusInternalServerError, Detail: "internal server error; the service logged the cause, retry later"})
+			}
+		}
+		h.log.InfoContext(r.Context(), "scim request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status()), slog.String("account", account),
+			slog.Duration("duration", time.Since(start)))
+	}()
+	rec.Header().Set("Content-Type", contentType)
+
+	acct, e := h.authenticate(r)
+	if e != nil {
+		if e.Status == http.StatusUnauthorized {
+			rec.Header().Set("WWW-Authenticate", `Bearer realm="scim"`)
+		}
+		writeError(rec, e)
+		return
+	}
+	account = acct.ID
+	if e := h.allow(acct.ID); e != nil {
+		writeError(rec, e)
+		return
+	}
+	path := strings.TrimSuffix(r.URL.Path, "/")
+	if !isDiscovery(path) {
+		if err := h.linking.Enabled(acct); err != nil {
+			writeError(rec, h.translate(r.Context(), err, "account"))
+			return
+		}
+	}
+	if e := h.readBody(r); e != nil {
+		writeError(rec, e)
+		return
+	}
+	r = r.WithContext(withAccount(r.Context(), acct.ID))
+	h.route(rec, r, path)
+}
+
+func isDiscovery(path string) bool {
+	return path == "/ServiceProviderConfig" || path == "/Schemas" || path == "/ResourceTypes" ||
+		strings.HasPrefix(path, "/Schemas/") || strings.HasPrefix(path, "/ResourceTypes/")
+}
+
+// route dispatches an authenticated request. Lists, searches and the
+// service provider configuration are answered here; everything else goes
+// through the protocol library.
+func (h *Handler) route(w http.ResponseWriter, r *http.Request, path string) {
+	switch path {
+	case "/Users", "/Groups":
+		switch r.Method {
+		case http.MethodGet:
+			h.serveList(w, r, path == "/Users", listParamsFromQuery(r))
+			return
+		case http.MethodPost:
+			h.server.ServeHTTP(w, r)
+			return
+		}
+		methodNotAllowed(w, "GET, POST")
+		return
+	case "/Users/.search", "/Groups/.search":
+		if r.Method != http.MethodPost {
+			methodNotAllowed(w, "POST")
+			return
+		}
+		h.serveSearch(w, r, path == "/Users/.search")
+		return
+	case "/ServiceProviderConfig":
+		if r.Method != http.MethodGet {
+			methodNotAllowed(w, "GET")
+			return
+		}
+		h.serveServiceProviderConfig(w)
+		return
+	case "/Schemas", "/ResourceTypes":
+		if r.Method != http.MethodGet {
+			methodNotAllowed(w, "GET")
+			return
+		}
+		h.server.ServeHTTP(w, r)
+		return
+	case "/Bulk", "/Me", "/.search", "":
+		writeError(w, &Error{Status: http.StatusNotImplemented, Detail: "this service provider does not support " + strings.TrimPrefix(path, "/") + "; see /ServiceProviderConfig"})
+		return
+	}
+	if strings.HasPrefix(path, "/Users/") || strings.HasPrefix(path, "/Groups/") {
+		switch r.Method {
+		case http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete:
+			h.server.ServeHTTP(w, r)
+		default:
+			methodNotAllowed(w, "GET, PUT, PATCH, DELETE")
+		}
+		return
+	}
+	if strings.HasPrefix(path, "/Schemas/") || strings.HasPrefix(path, "/ResourceTypes/") {
+		if r.Method != http.MethodGet {
+			methodNotAllowed(w, "GET")
+			return
+		}
+		h.server.ServeHTTP(w, r)
+		return
+	}
+	writeError(w, &Error{Status: http.StatusNotFound, Detail: fmt.Sprintf("no SCIM endpoint at %q; the endpoints are /Users, /Groups, /ServiceProviderConfig, /Schemas and /ResourceTypes under the base URL", path)})
+}
+
+func methodNotAllowed(w http.ResponseWriter, allow string) {
+	w.Header().Set("Allow", allow)
+	writeError(w, &Error{Status: http.StatusMethodNotAllowed, Detail: "method not allowed here; allowed: " + allow})
+}
+
+// authenticate finds the account of the request's bearer token. Only the
+// token's SHA-256 hash is looked up, and the stored hash is compared in
+// constant time.
+func (h *Handler) authenticate(r *http.Request) (store.Account, *Error) {
+	const unauthorized = "missing or invalid bearer token; paste the token from the account's provisioning settings into the identity provider's API token field"
+	auth := r.Header.Get("Authorization")
+	scheme, secret, ok := strings.Cut(auth, " ")
+	secret = strings.TrimSpace(secret)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
+		return store.Account{}, &Error{Status: http.StatusUnauthorized, Detail: unauthorized}
+	}
+	hash := linking.HashToken(secret)
+	tok, err := h.store.TokenByHash(r.Context(), hash)
+	if err != nil || subtle.ConstantTimeCompare(tok.Hash[:], hash[:]) != 1 {
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return store.Account{}, h.translate(r.Context(), err, "token")
+		}
+		return store.Account{}, &Error{Status: http.StatusUnauthorized, Detail: unauthorized}
+	}
+	acct, err := h.store.GetAccount(r.Context(), tok.AccountID)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Account{}, &Error{Status: http.StatusUnauthorized, Detail: unauthorized}
+	}
+	if err != nil {
+		return store.Account{}, h.translate(r.Context(), err, "account")
+	}
+	return acct, nil
+}
+
+// allow applies the account's token bucket.
+func (h *Handler) allow(account string) *Error {
+	if h.rate == rate.Inf {
+		return nil
+	}
+	h.limitMu.Lock()
+	lim, ok := h.limits[account]
+	if !ok {
+		lim = rate.NewLimiter(h.rate, h.burst)
+		h.limits[account] = lim
+	}
+	h.limitMu.Unlock()
+	now := h.clock()
+	res := lim.ReserveN(now, 1)
+	if !res.OK() {
+		return h.tooMany(1)
+	}
+	delay := res.DelayFrom(now)
+	if delay == 0 {
+		return nil
+	}
+	res.CancelAt(now)
+	return h.tooMany(delay)
+}
+
+func (h *Handler) tooMany(delay time.Duration) *Error {
+	secs := int(math.Ceil(delay.Seconds()))
+	if secs < 1 {
+		secs = 1
+	}
+	return &Error{Status: http.StatusTooManyRequests, Detail: "too many requests for this account; retry after " + strconv.Itoa(secs) + " seconds", retryAfter: secs}
+}
+
+// readBody reads the request body up to the cap, refusing larger ones
+// before anything is parsed, and rewrites Entra's string booleans into
+// JSON booleans for user resources (the protocol library would refuse
+// them, and the library switch that allows them is process-wide).
+func (h *Handler) readBody(r *http.Request) *Error {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	if r.ContentLength > h.maxBody {
+		return tooLarge(h.maxBody)
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, h.maxBody+1))
+	_ = r.Body.Close()
+	if err != nil {
+		return errBadRequest("invalidSyntax", "the request body could not be read")
+	}
+	if int64(len(body)) > h.maxBody {
+		return tooLarge(h.maxBody)
+	}
+	if strings.HasPrefix(r.URL.Path, "/Users") && (r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch) {
+		if nb, changed, err := scimpatch.NormalizeBooleans(body, h.userPatch, r.Method == http.MethodPatch); err == nil && changed {
+			body = nb
+		}
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
+	return nil
+}
+
+func tooLarge(limit int64) *Error {
+	return &Error{Status: http.StatusRequestEntityTooLarge, Detail: fmt.Sprintf("the request body is larger than the limit of %d bytes", limit)}
+}
+
+// recorder remembers whether and what the handler wrote, for the request
+// log and for panic recovery.
+type recorder struct {
+	http.ResponseWriter
+	code  int
+	wrote bool
+}
+
+func (w *recorder) WriteHeader(code int) {
+	if !w.wrote {
+		w.code, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *recorder) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.code, w.wrote = http.StatusOK, true
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *recorder) status() int {
+	if !w.wrote {
+		return http.StatusOK
+	}
+	return w.code
+}
+
+type accountKey struct{}
+
+func withAccount(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, accountKey{}, id)
+}
+
+// AccountID returns the account a request handled by Handler was
+// authenticated as, for hooks and host middleware. ok is false outside
+// such a request.
+func AccountID(ctx context.Context) (id string, ok bool) {
+	id, ok = ctx.Value(accountKey{}).(string)
+	return id, ok
+}
+
+func accountOf(r *http.Request) string {
+	id, _ := AccountID(r.Context())
+	return id
+}

@@ -1,0 +1,99 @@
+package scim_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/scimkit/scimkit/linking"
+	"github.com/scimkit/scimkit/mapping"
+	"github.com/scimkit/scimkit/scim"
+	"github.com/scimkit/scimkit/store"
+	"github.com/scimkit/scimkit/store/memstore"
+)
+
+const testAccount = "acme"
+
+// env is one account on a memstore behind a real HTTP server.
+type env struct {
+	st      *memstore.Store
+	h       *scim.Handler
+	srv     *httptest.Server
+	base    string
+	token   string
+	events  []scim.Event
+	invites []string
+}
+
+type notifier struct{ e *env }
+
+func (n notifier) SendInvite(_ context.Context, _ string, u store.User) error {
+	n.e.invites = append(n.e.invites, u.PrimaryEmail())
+	return nil
+}
+func (n notifier) SendReminder(context.Context, string, store.User) error { return nil }
+
+// newEnv builds the account (provisioning on, example.com allowed) and the
+// handler with the preset of idp ("okta" or "entra").
+func newEnv(t *testing.T, idp string, opts ...scim.Option) *env {
+	t.Helper()
+	ctx := context.Background()
+	e := &env{st: memstore.New()}
+	_, err := e.st.CreateAccount(ctx, store.Account{ID: testAccount, ProvisioningEnabled: true, AllowedDomains: []string{"example.com"}})
+	require.NoError(t, err)
+	secret, hash, err := linking.NewToken()
+	require.NoError(t, err)
+	_, err = e.st.AddToken(ctx, testAccount, store.Token{Hash: hash, Label: "test"})
+	require.NoError(t, err)
+	e.token = secret
+
+	table := mapping.Okta()
+	if idp == "entra" {
+		table = mapping.Entra()
+	}
+	m, err := mapping.New(table)
+	require.NoError(t, err)
+	base := []scim.Option{
+		scim.WithMapper(m),
+		scim.WithLinking(linking.New(e.st, notifier{e})),
+		scim.WithHook(func(_ context.Context, ev scim.Event) { e.events = append(e.events, ev) }),
+	}
+	e.h, err = scim.New(e.st, append(base, opts...)...)
+	require.NoError(t, err)
+	mux := http.NewServeMux()
+	mux.Handle("/scim/v2/", http.StripPrefix("/scim/v2", e.h))
+	e.srv = httptest.NewServer(mux)
+	t.Cleanup(e.srv.Close)
+	e.base = e.srv.URL + "/scim/v2"
+	return e
+}
+
+// do sends one request with the account's token and returns status,
+// headers and body.
+func (e *env) do(t *testing.T, method, path, body string, headers ...string) (int, http.Header, string) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, e.base+path, rd)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/scim+json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, resp.Header, string(b)
+}

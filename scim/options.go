@@ -1,0 +1,90 @@
+package scim
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/scimkit/scimkit/linking"
+	"github.com/scimkit/scimkit/mapping"
+)
+
+// Defaults used when the corresponding option is not given.
+const (
+	// DefaultMaxBodyBytes caps request bodies at 1 MiB.
+	DefaultMaxBodyBytes = 1 << 20
+	// DefaultRate is the sustained per-account request rate: comfortably
+	// above Entra ID's 25 requests/second gallery requirement.
+	DefaultRate = 50
+	// DefaultBurst is the per-account burst: Okta imports and Entra cycles
+	// arrive in bursts.
+	DefaultBurst = 100
+	// DefaultMaxResults is the largest page a list request returns.
+	DefaultMaxResults = 200
+)
+
+// Option configures a Handler. Options are applied in order by New.
+type Option func(*config)
+
+type config struct {
+	linking    *linking.Service
+	mapper     *mapping.Mapper
+	logger     *slog.Logger
+	hook       func(context.Context, Event)
+	maxBody    int64
+	rate       rate.Limit
+	burst      int
+	maxResults int
+	baseURL    string
+	clock      func() time.Time
+}
+
+// WithLinking sets the linking service that applies the account rules
+// (email linking, invites, allowed domains, managed groups). The zero value
+// is linking.New(st, nil): the rules apply but no invite is sent; hosts
+// that send invites pass their own service with a Notifier.
+func WithLinking(s *linking.Service) Option { return func(c *config) { c.linking = s } }
+
+// WithMapper sets the attribute mapping between SCIM resources and host
+// users. The zero value is the Okta preset (mapping.Okta()).
+func WithMapper(m *mapping.Mapper) Option { return func(c *config) { c.mapper = m } }
+
+// WithLogger sets the logger for request lines and internal errors. The
+// zero value discards everything. Tokens and request bodies are never
+// logged.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithHook registers fn to observe lifecycle events (see Event). It is
+// called synchronously after the change is stored, on the request's
+// goroutine; keep it fast, hand slow work to a queue. A panic in fn is
+// recovered and logged; the IdP still gets its answer.
+func WithHook(fn func(context.Context, Event)) Option { return func(c *config) { c.hook = fn } }
+
+// WithMaxBodyBytes caps request bodies; larger requests get a 413 SCIM
+// error and change nothing. The zero value (or n <= 0) is
+// DefaultMaxBodyBytes.
+func WithMaxBodyBytes(n int64) Option { return func(c *config) { c.maxBody = n } }
+
+// WithRateLimit sets the per-account token bucket: r requests per second
+// sustained, bursts of up to burst. Requests over the limit get a 429 SCIM
+// error with an integer Retry-After header. rate.Inf disables limiting.
+// The zero value is DefaultRate and DefaultBurst.
+func WithRateLimit(r rate.Limit, burst int) Option {
+	return func(c *config) { c.rate, c.burst = r, burst }
+}
+
+// WithMaxResults sets the largest page a list returns (the count parameter
+// is clamped to it) and what ServiceProviderConfig reports as
+// filter.maxResults. The zero value is DefaultMaxResults.
+func WithMaxResults(n int) Option { return func(c *config) { c.maxResults = n } }
+
+// WithBaseURL makes meta.location and Location headers absolute, for
+// example "https://provisioning.example.com/scim/v2". The zero value gives
+// relative locations ("Users/<id>").
+func WithBaseURL(u string) Option { return func(c *config) { c.baseURL = u } }
+
+// WithClock sets the clock used for rate limiting. The zero value is
+// time.Now.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.clock = now } }

@@ -1,0 +1,52 @@
+// Package scimtest replays recorded identity-provider conversations
+// ("flows") against a running SCIM service provider and checks every
+// answer, the way net/http/httptest helps test HTTP handlers.
+//
+// scimkit's own tests replay the Okta and Entra ID flows under testdata/;
+// a host replays the same files against its handler mounted on its own
+// store adapter and mapping, to prove that the IdPs will accept it:
+//
+//	srv := httptest.NewServer(http.StripPrefix("/scim/v2", h))
+//	defer srv.Close()
+//	scimtest.Replay(t, srv.URL+"/scim/v2", token, "testdata/okta/flows/create_user.json")
+//
+// # Flow files
+//
+// A flow is a JSON document:
+//
+//	{
+//	  "name": "what the flow shows",
+//	  "steps": [
+//	    {
+//	      "name": "pre-create lookup",
+//	      "request": {
+//	        "method": "GET",
+//	        "path": "/Users?filter=userName%20eq%20%22a@x.com%22",
+//	        "headers": {"Accept": "application/scim+json"},
+//	        "body": {...}                // JSON, sent as is; or "rawBody": "..."
+//	      },
+//	      "response": {
+//	        "status": 200,
+//	        "headers": {"Content-Type": "application/scim+json"},
+//	        "body": {"totalResults": 0, "Resources": []}
+//	      },
+//	      "capture": {"uid": "id"}       // remember response values for later steps
+//	    }
+//	  ]
+//	}
+//
+// Request paths are relative to the base URL. Every step sends
+// "Authorization: Bearer <token>" unless its headers set Authorization
+// (an empty value sends none). "{{name}}" anywhere in a path, header or
+// body string is replaced by a captured value. Captures name a value in
+// the response body by a dotted path ("Resources.0.id", "meta.version")
+// or a header ("header:ETag").
+//
+// The expected body is matched as a subset: every key given must be in
+// the answer with an equal value (objects recursively; arrays must have
+// the same length and match element by element, unless the expected array
+// is {"$contains": [...]}, which requires each listed element to match
+// some element of the answer). Special strings: "$any" matches any
+// present, non-null value; "$absent" requires the key to be missing.
+// Numbers must be JSON numbers (so "totalResults": 1 checks the type too).
+package scimtest
