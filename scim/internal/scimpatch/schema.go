@@ -1,0 +1,191 @@
+package scimpatch
+
+import (
+	"strings"
+
+	"github.com/elimity-com/scim/schema"
+)
+
+// Attribute types, as elimity's CoreAttribute.AttributeType reports them.
+const (
+	typeString    = "string"
+	typeBoolean   = "boolean"
+	typeComplex   = "complex"
+	typeInteger   = "integer"
+	typeDecimal   = "decimal"
+	typeDateTime  = "dateTime"
+	typeReference = "reference"
+	typeBinary    = "binary"
+)
+
+// Mutability values, as elimity's CoreAttribute.Mutability reports them.
+const (
+	mutReadWrite = "readWrite"
+	mutReadOnly  = "readOnly"
+	mutImmutable = "immutable"
+	mutWriteOnly = "writeOnly"
+)
+
+// attribute is the precomputed description of one schema attribute.
+type attribute struct {
+	name       string // schema case
+	typ        string
+	multi      bool
+	caseExact  bool
+	mutability string
+	subs       map[string]*attribute // by lower-case name
+	subList    []*attribute          // schema order
+	primary    *attribute            // the "primary" sub-attribute, if any
+	value      *attribute            // the "value" sub-attribute, if any
+}
+
+func (a *attribute) sub(name string) *attribute {
+	if a.subs == nil {
+		return nil
+	}
+	if s, ok := a.subs[name]; ok {
+		return s
+	}
+	return a.subs[strings.ToLower(name)]
+}
+
+// container is one schema: the core schema or an extension.
+type container struct {
+	urn   string // schema case
+	core  bool
+	attrs map[string]*attribute // by lower-case name
+}
+
+func (c *container) attr(name string) *attribute {
+	if a, ok := c.attrs[name]; ok {
+		return a
+	}
+	return c.attrs[strings.ToLower(name)]
+}
+
+// Schema describes a resource type for ApplyUser and NormalizeBooleans: its
+// core schema (with the common attributes id, externalId, meta and schemas
+// added when missing) and its extensions, with attribute names indexed
+// case-insensitively. Build it once with NewSchema and share it: it is
+// immutable and safe for concurrent use. The zero Schema knows no attribute.
+type Schema struct {
+	core  *container
+	exts  []*container
+	byURN map[string]*container // lower-case URN, core included
+}
+
+// NewSchema precomputes the description of a resource type with the core
+// schema core (for example schema.CoreUserSchema()) and the given schema
+// extensions (for example schema.ExtensionEnterpriseUser()).
+func NewSchema(core schema.Schema, extensions ...schema.Schema) Schema {
+	s := Schema{byURN: make(map[string]*container, 1+len(extensions))}
+	s.core = newContainer(core, true)
+	for _, common := range commonAttributes() {
+		if _, ok := s.core.attrs[strings.ToLower(common.name)]; !ok {
+			s.core.attrs[strings.ToLower(common.name)] = common
+		}
+	}
+	s.byURN[strings.ToLower(core.ID)] = s.core
+	for _, e := range extensions {
+		c := newContainer(e, false)
+		s.exts = append(s.exts, c)
+		s.byURN[strings.ToLower(e.ID)] = c
+	}
+	return s
+}
+
+func newContainer(sc schema.Schema, core bool) *container {
+	c := &container{urn: sc.ID, core: core, attrs: make(map[string]*attribute, len(sc.Attributes))}
+	for _, a := range sc.Attributes {
+		c.attrs[strings.ToLower(a.Name())] = newAttribute(a)
+	}
+	return c
+}
+
+func newAttribute(a schema.CoreAttribute) *attribute {
+	out := &attribute{
+		name:       a.Name(),
+		typ:        a.AttributeType(),
+		multi:      a.MultiValued(),
+		caseExact:  a.CaseExact(),
+		mutability: a.Mutability(),
+	}
+	if subs := a.SubAttributes(); len(subs) > 0 {
+		out.subs = make(map[string]*attribute, len(subs))
+		for _, sa := range subs {
+			sub := newAttribute(sa)
+			out.subs[strings.ToLower(sub.name)] = sub
+			out.subList = append(out.subList, sub)
+		}
+		out.primary = out.subs["primary"]
+		out.value = out.subs["value"]
+	}
+	return out
+}
+
+// commonAttributes are RFC 7643 section 3.1's attributes, which elimity
+// does not put into the resource schemas it hands out.
+func commonAttributes() []*attribute {
+	str := func(name, mut string, caseExact bool) *attribute {
+		return &attribute{name: name, typ: typeString, caseExact: caseExact, mutability: mut}
+	}
+	meta := &attribute{name: "meta", typ: typeComplex, mutability: mutReadOnly, subs: map[string]*attribute{}}
+	for _, name := range []string{"resourceType", "created", "lastModified", "location", "version"} {
+		sub := str(name, mutReadOnly, true)
+		meta.subs[strings.ToLower(name)] = sub
+		meta.subList = append(meta.subList, sub)
+	}
+	return []*attribute{
+		str("id", mutReadOnly, true),
+		str("externalId", mutReadWrite, true),
+		meta,
+		{name: "schemas", typ: typeReference, multi: true, caseExact: true, mutability: mutReadOnly},
+	}
+}
+
+// resolveKey finds the attribute named by a path written without a value
+// filter: "userName", "name.givenName", "urn:...:User:employeeNumber",
+// "urn:...:User:manager.value". It reports the schema holding the attribute,
+// the attribute and the sub-attribute (nil when none).
+func (s Schema) resolveKey(key string) (*container, *attribute, *attribute, *Error) {
+	c := s.core
+	name := key
+	if len(key) > 4 && strings.EqualFold(key[:4], "urn:") {
+		i := strings.LastIndexByte(key, ':')
+		uri := key[:i]
+		if c = s.container(uri); c == nil {
+			return nil, nil, nil, newError(ScimTypeInvalidPath, "%q does not name a schema of this resource type", uri)
+		}
+		name = key[i+1:]
+	}
+	var subName string
+	if i := strings.IndexByte(name, '.'); i >= 0 {
+		name, subName = name[:i], name[i+1:]
+	}
+	return s.resolve(c, key, name, subName)
+}
+
+func (s Schema) container(uri string) *container {
+	if c, ok := s.byURN[uri]; ok {
+		return c
+	}
+	return s.byURN[strings.ToLower(uri)]
+}
+
+func (s Schema) resolve(c *container, path, name, subName string) (*container, *attribute, *attribute, *Error) {
+	if c == nil {
+		return nil, nil, nil, newError(ScimTypeInvalidPath, "%q is not an attribute of this resource type", path)
+	}
+	a := c.attr(name)
+	if a == nil {
+		return nil, nil, nil, newError(ScimTypeInvalidPath, "%q is not an attribute of this resource type", path)
+	}
+	if subName == "" {
+		return c, a, nil, nil
+	}
+	sub := a.sub(subName)
+	if sub == nil {
+		return nil, nil, nil, newError(ScimTypeInvalidPath, "%q is not an attribute of this resource type: %q has no sub-attribute %q", path, a.name, subName)
+	}
+	return c, a, sub, nil
+}
