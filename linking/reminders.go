@@ -23,8 +23,12 @@ import (
 // pass has gone through every account. Accounts with provisioning off are
 // skipped until it is turned on again (invites never expire, so their
 // reminders are only delayed). Invites never expire: there is no second
-// reminder and no cut-off, an invitee can accept at any time.
+// reminder and no cut-off, an invitee can accept at any time. A Service
+// without a Notifier returns 0 and claims nothing.
 func (s *Service) SendReminders(ctx context.Context, now time.Time) (int, error) {
+	if s.n == nil {
+		return 0, nil
+	}
 	ids, err := s.st.AccountIDs(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("linking: account ids: %w", err)
@@ -112,7 +116,11 @@ const retryPage = 500
 // releases the claim again. Safe from several replicas at once: only the
 // replica whose version check wins sends. Returns the number of invites
 // sent. The reminder then falls due the reminder delay after this retry.
+// A Service without a Notifier returns 0 and claims nothing.
 func (s *Service) RetryInvites(ctx context.Context, now time.Time) (int, error) {
+	if s.n == nil {
+		return 0, nil
+	}
 	ids, err := s.st.AccountIDs(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("linking: account ids: %w", err)

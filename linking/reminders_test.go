@@ -272,3 +272,30 @@ func (c *cancelOnReminder) SendReminder(ctx context.Context, accountID string, u
 	defer c.cancel()
 	return c.recorder.SendReminder(ctx, accountID, u)
 }
+
+// TestNilNotifier: a rules-only Service (the SCIM handler's default) stores
+// invitees but sends and claims nothing; the host's Service with a
+// Notifier then sends the reminder.
+func TestNilNotifier(t *testing.T) {
+	e := newEnv(t)
+	rulesOnly := linking.New(e.st, nil, linking.WithClock(e.clock.Now))
+	u, out, err := rulesOnly.ProvisionUser(e.ctx, acct, idpUser("ned@acme.com", "ned@acme.com", "00u-ned"))
+	must.NoError(t, err)
+	check.Equal(t, linking.OutcomeCreated, out)
+	check.Equal(t, store.StateInvited, u.State)
+	check.True(t, u.InvitedAt.Equal(t0), "InvitedAt set: the host invites on its own")
+
+	at := t0.Add(48 * time.Hour)
+	for _, pass := range []func(context.Context, time.Time) (int, error){rulesOnly.SendReminders, rulesOnly.RetryInvites} {
+		n, err := pass(e.ctx, at)
+		check.NoError(t, err)
+		check.Equal(t, 0, n)
+	}
+	got, err := e.st.GetUser(e.ctx, acct, u.ID)
+	must.NoError(t, err)
+	check.True(t, got.RemindedAt.IsZero(), "nothing claimed")
+
+	n, err := e.svc.SendReminders(e.ctx, at)
+	must.NoError(t, err)
+	check.Equal(t, 1, n, "the host's Service sends it")
+}

@@ -164,6 +164,9 @@ func (s *Service) createInvited(ctx context.Context, accountID string, in store.
 	if err != nil {
 		return store.User{}, fmt.Errorf("linking: create user: %w", err)
 	}
+	if s.n == nil {
+		return created, nil
+	}
 	if err := s.n.SendInvite(ctx, accountID, created); err != nil {
 		s.log.ErrorContext(ctx, "linking: invite not sent; RetryInvites will try again",
 			"account", accountID, "user", created.ID, "err", err)
