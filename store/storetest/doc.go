@@ -1,0 +1,26 @@
+// Package storetest is the conformance suite for store.Store adapters.
+//
+// Run checks every rule the package store documents (accounts, tokens,
+// users and their lookups, uniqueness, versions, listing and paging, every
+// filter operator, groups and memberships, invite reminders, account
+// isolation, context cancellation, copies); RunConcurrency checks the
+// promises that need many goroutines (exactly one winner of concurrent
+// conflicting writes, no lost membership change, no reminder claimed
+// twice). An adapter's test is then a few lines:
+//
+//	func TestStore(t *testing.T) {
+//		newStore := func(t *testing.T) store.Store { return mystore.New(...) }
+//		storetest.Run(t, newStore)
+//		storetest.RunConcurrency(t, newStore)
+//	}
+//
+// Every subtest calls newStore once and creates its own accounts with
+// random ids, so newStore may return a fresh store each time or the same,
+// shared one (a database that other subtests also use). The suite tests
+// only the documented contract: it never looks at an adapter's internals,
+// never reads the clock (times it needs are set explicitly or taken from
+// what the store returned), accepts times back with any location as long as
+// they are Equal, and matches errors with errors.Is and errors.As, so
+// adapters may wrap them. Every failure message starts with the rule that
+// was broken.
+package storetest
