@@ -62,28 +62,28 @@
 //	emails[type eq "work"].value  email (user.email)             email            the member's email, lower-cased; required
 //	locale                        locale                         locale           language and region, as en-US
 //
-// Microsoft Entra ID (default attribute mappings of a non-gallery app):
+// Microsoft Entra ID (default attribute mappings of a non-gallery app;
+// ent: stands for urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:,
+// the enterprise extension):
 //
-//	SCIM attribute                      Entra attribute             host field         meaning
-//	userName                            userPrincipalName (UPN)     userName           sign-in name; kept as sent
-//	externalId                          mailNickname (or objectId)  externalId         the IdP's id for the user
-//	displayName                         displayName                 displayName        name shown; composed if absent
-//	name.givenName                      givenName                   givenName          first name
-//	name.familyName                     surname                     familyName         last name
-//	name.formatted                      Join(" ", givenName, surname) formattedName    full name
-//	title                               jobTitle                    title              job title
-//	preferredLanguage                   preferredLanguage           preferredLanguage  language, as en-US
-//	emails[type eq "work"].value        mail                        email              the member's email, lower-cased; required
-//	enterprise:employeeNumber           employeeId                  employeeNumber     HR number
-//	enterprise:department               department                  department         department
-//	enterprise:costCenter               (not mapped by default)     costCenter         cost centre
-//	enterprise:organization             (not mapped by default)     organization       organisation
-//	enterprise:division                 (not mapped by default)     division           division
-//	enterprise:manager.value            manager                     managerId          the manager's id
+//	SCIM attribute                Entra attribute                host field         meaning
+//	userName                      userPrincipalName (UPN)        userName           sign-in name; kept as sent
+//	externalId                    mailNickname (or objectId)     externalId         the IdP's id for the user
+//	displayName                   displayName                    displayName        name shown; composed if absent
+//	name.givenName                givenName                      givenName          first name
+//	name.familyName               surname                        familyName         last name
+//	name.formatted                Join(" ", givenName, surname)  formattedName      full name
+//	title                         jobTitle                       title              job title
+//	preferredLanguage             preferredLanguage              preferredLanguage  language, as en-US
+//	emails[type eq "work"].value  mail                           email              the member's email, lower-cased; required
+//	ent:employeeNumber            employeeId                     employeeNumber     HR number
+//	ent:department                department                     department         department
+//	ent:costCenter                (not mapped by default)        costCenter         cost centre
+//	ent:organization              (not mapped by default)        organization       organisation
+//	ent:division                  (not mapped by default)        division           division
+//	ent:manager.value             manager                        managerId          the manager's user id
 //
-// where enterprise: stands for
-// urn:ietf:params:scim:schemas:extension:enterprise:2.0:User: . Entra
-// users without a mail attribute (accounts without a mailbox) are
+// Entra users without a mail attribute (accounts without a mailbox) are
 // rejected with a required-email error; map userPrincipalName to the work
 // email in Entra, or relax the row, if the host can invite them otherwise.
 //

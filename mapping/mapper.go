@@ -230,3 +230,25 @@ func (m *Mapper) Extensions() []Extension { return cloneExtensions(m.exts) }
 // UsesEnterprise reports whether a row maps an attribute of the enterprise
 // User extension.
 func (m *Mapper) UsesEnterprise() bool { return m.enterprise }
+
+// Maps reports whether the table reads the SCIM attribute scimPath into a
+// host field (in: an In or Both row) and whether it writes it into
+// outgoing resources (out: an Out or Both row). scimPath is compared
+// case-insensitively with the rows' canonical paths, as FieldError.SCIM
+// spells them: "externalId", "name.givenName",
+// `emails[type eq "work"].value`, or URN-qualified for extensions.
+func (m *Mapper) Maps(scimPath string) (in, out bool) {
+	for i := range m.in {
+		if strings.EqualFold(m.in[i].scim.canon, scimPath) {
+			in = true
+			break
+		}
+	}
+	for i := range m.out {
+		if strings.EqualFold(m.out[i].scim.canon, scimPath) {
+			out = true
+			break
+		}
+	}
+	return in, out
+}

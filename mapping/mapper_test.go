@@ -212,3 +212,28 @@ func TestExtensionsAreCopies(t *testing.T) {
 		t.Errorf("Entra preset declares extensions %v; the enterprise one is the scim layer's", m2.Extensions())
 	}
 }
+
+func TestMaps(t *testing.T) {
+	m := mustNew(t, base(
+		mapping.Row{SCIM: "Name.GivenName", Field: mapping.FieldGivenName, Direction: mapping.In},
+		mapping.Row{SCIM: "title", Field: mapping.FieldTitle, Direction: mapping.Out},
+		mapping.Row{SCIM: mapping.WorkEmail, Field: mapping.FieldEmail},
+		mapping.Row{SCIM: ent + "department", Field: mapping.FieldDepartment},
+	))
+	for _, tt := range []struct {
+		path    string
+		in, out bool
+	}{
+		{"userName", true, true},
+		{"name.givenName", true, false},
+		{"TITLE", false, true},
+		{`emails[type eq "work"].value`, true, true},
+		{ent + "department", true, true},
+		{"externalId", false, false},
+	} {
+		in, out := m.Maps(tt.path)
+		if in != tt.in || out != tt.out {
+			t.Errorf("Maps(%q) = %v, %v; want %v, %v", tt.path, in, out, tt.in, tt.out)
+		}
+	}
+}

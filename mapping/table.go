@@ -12,7 +12,7 @@ import (
 const (
 	FieldUserName          = "userName"          // User.UserName
 	FieldExternalID        = "externalId"        // User.ExternalID
-	FieldEmail             = "email"             // the primary entry of User.Emails (see FieldEmail's doc in the package documentation)
+	FieldEmail             = "email"             // the primary entry of User.Emails; owns the list (see the package doc)
 	FieldGivenName         = "givenName"         // User.Name.GivenName
 	FieldFamilyName        = "familyName"        // User.Name.FamilyName
 	FieldFormattedName     = "formattedName"     // User.Name.Formatted
