@@ -1,0 +1,245 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/scimkit/scimkit/store"
+)
+
+// CreateAccount implements store.Accounts.
+func (s *Store) CreateAccount(ctx context.Context, a store.Account) (store.Account, error) {
+	if a.ID == "" {
+		return store.Account{}, fmt.Errorf("sqlstore: create account: empty id: %w", store.ErrInvalid)
+	}
+	domains, err := json.Marshal(a.AllowedDomains)
+	if err != nil {
+		return store.Account{}, fmt.Errorf("sqlstore: create account: %w", err)
+	}
+	now := s.stamp()
+	err = s.write(ctx, func(q q) error {
+		_, err := q.exec(ctx, `INSERT INTO scimkit_accounts (id, provisioning_enabled, allowed_domains, created, modified, version)
+			VALUES (?, ?, ?, ?, ?, 1)`, a.ID, a.ProvisioningEnabled, string(domains), toNanos(now), toNanos(now))
+		return s.d.conflict(err, map[string]string{"id": a.ID})
+	})
+	if err != nil {
+		return store.Account{}, fmt.Errorf("sqlstore: create account: %w", err)
+	}
+	out := a.Clone()
+	out.Created, out.Modified, out.Version = now, now, 1
+	return out, nil
+}
+
+const accountCols = "id, provisioning_enabled, allowed_domains, created, modified, version"
+
+func scanAccount(row interface{ Scan(...any) error }) (store.Account, error) {
+	var (
+		a                 store.Account
+		domains           string
+		created, modified int64
+	)
+	if err := row.Scan(&a.ID, &a.ProvisioningEnabled, &domains, &created, &modified, &a.Version); err != nil {
+		return store.Account{}, err
+	}
+	if err := json.Unmarshal([]byte(domains), &a.AllowedDomains); err != nil {
+		return store.Account{}, fmt.Errorf("allowed domains of account %q: %w", a.ID, err)
+	}
+	a.Created, a.Modified = fromNanos(created), fromNanos(modified)
+	return a, nil
+}
+
+// GetAccount implements store.Accounts.
+func (s *Store) GetAccount(ctx context.Context, id string) (store.Account, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Account{}, err
+	}
+	a, err := scanAccount(q{s.db, s.d}.row(ctx, "SELECT "+accountCols+" FROM scimkit_accounts WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Account{}, fmt.Errorf("sqlstore: account %q: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.Account{}, fmt.Errorf("sqlstore: get account: %w", s.dbErr(ctx, err))
+	}
+	return a, nil
+}
+
+// UpdateAccount implements store.Accounts.
+func (s *Store) UpdateAccount(ctx context.Context, a store.Account) (store.Account, error) {
+	domains, err := json.Marshal(a.AllowedDomains)
+	if err != nil {
+		return store.Account{}, fmt.Errorf("sqlstore: update account: %w", err)
+	}
+	now := s.stamp()
+	var out store.Account
+	err = s.write(ctx, func(q q) error {
+		var err error
+		out, err = scanAccount(q.row(ctx, `UPDATE scimkit_accounts
+			SET provisioning_enabled = ?, allowed_domains = ?, modified = ?, version = version + 1
+			WHERE id = ? AND version = ?
+			RETURNING `+accountCols, a.ProvisioningEnabled, string(domains), toNanos(now), a.ID, a.Version))
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		return s.missingOrStale(ctx, q, "SELECT 1 FROM scimkit_accounts WHERE id = ?", a.ID)
+	})
+	if err != nil {
+		return store.Account{}, fmt.Errorf("sqlstore: update account %q: %w", a.ID, err)
+	}
+	return out, nil
+}
+
+// missingOrStale tells why a conditional update matched no row: the row
+// does not exist (ErrNotFound) or its version moved on (ErrVersionMismatch).
+// exists is a query that returns a row when the record exists.
+func (s *Store) missingOrStale(ctx context.Context, q q, exists string, args ...any) error {
+	var one int
+	err := q.row(ctx, exists, args...).Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return store.ErrNotFound
+	case err != nil:
+		return err
+	}
+	return store.ErrVersionMismatch
+}
+
+// AccountIDs implements store.Accounts.
+func (s *Store) AccountIDs(ctx context.Context) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ids, err := queryStrings(ctx, q{s.db, s.d}, "SELECT id FROM scimkit_accounts ORDER BY seq")
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: account ids: %w", s.dbErr(ctx, err))
+	}
+	return ids, nil
+}
+
+// queryStrings returns the single text column of a query's rows, never nil.
+func queryStrings(ctx context.Context, q q, query string, args ...any) ([]string, error) {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// accountExists fails with ErrNotFound unless the account exists.
+func accountExists(ctx context.Context, q q, accountID string) error {
+	var one int
+	err := q.row(ctx, "SELECT 1 FROM scimkit_accounts WHERE id = ?", accountID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("account %q: %w", accountID, store.ErrNotFound)
+	}
+	return err
+}
+
+// AddToken implements store.Tokens.
+func (s *Store) AddToken(ctx context.Context, accountID string, t store.Token) (store.Token, error) {
+	out := store.Token{ID: s.newID(), AccountID: accountID, Hash: t.Hash, Label: t.Label, Created: s.stamp()}
+	err := s.write(ctx, func(q q) error {
+		if err := accountExists(ctx, q, accountID); err != nil {
+			return err
+		}
+		_, err := q.exec(ctx, "INSERT INTO scimkit_tokens (account_id, id, hash, label, created) VALUES (?, ?, ?, ?, ?)",
+			accountID, out.ID, out.Hash[:], out.Label, toNanos(out.Created))
+		return s.d.conflict(err, nil)
+	})
+	if err != nil {
+		return store.Token{}, fmt.Errorf("sqlstore: add token: %w", err)
+	}
+	return out, nil
+}
+
+const tokenCols = "id, account_id, hash, label, created"
+
+func scanToken(row interface{ Scan(...any) error }) (store.Token, error) {
+	var (
+		t       store.Token
+		hash    []byte
+		created int64
+	)
+	if err := row.Scan(&t.ID, &t.AccountID, &hash, &t.Label, &created); err != nil {
+		return store.Token{}, err
+	}
+	if len(hash) != len(t.Hash) {
+		return store.Token{}, fmt.Errorf("token %q: stored hash has %d bytes", t.ID, len(hash))
+	}
+	copy(t.Hash[:], hash)
+	t.Created = fromNanos(created)
+	return t, nil
+}
+
+// TokenByHash implements store.Tokens.
+func (s *Store) TokenByHash(ctx context.Context, hash [32]byte) (store.Token, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Token{}, err
+	}
+	t, err := scanToken(q{s.db, s.d}.row(ctx, "SELECT "+tokenCols+" FROM scimkit_tokens WHERE hash = ?", hash[:]))
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Token{}, fmt.Errorf("sqlstore: token: %w", store.ErrNotFound)
+	}
+	if err != nil {
+		return store.Token{}, fmt.Errorf("sqlstore: token by hash: %w", s.dbErr(ctx, err))
+	}
+	return t, nil
+}
+
+// ListTokens implements store.Tokens.
+func (s *Store) ListTokens(ctx context.Context, accountID string) ([]store.Token, error) {
+	out := []store.Token{}
+	err := s.read(ctx, func(q q) error {
+		if err := accountExists(ctx, q, accountID); err != nil {
+			return err
+		}
+		rows, err := q.query(ctx, "SELECT "+tokenCols+" FROM scimkit_tokens WHERE account_id = ? ORDER BY seq", accountID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			t, err := scanToken(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, t)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: list tokens: %w", err)
+	}
+	return out, nil
+}
+
+// RevokeToken implements store.Tokens.
+func (s *Store) RevokeToken(ctx context.Context, accountID, tokenID string) error {
+	err := s.write(ctx, func(q q) error {
+		res, err := q.exec(ctx, "DELETE FROM scimkit_tokens WHERE account_id = ? AND id = ?", accountID, tokenID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return fmt.Errorf("token %q: %w", tokenID, store.ErrNotFound)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlstore: revoke token: %w", err)
+	}
+	return nil
+}

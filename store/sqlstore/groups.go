@@ -1,0 +1,346 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/scimkit/scimkit/store"
+)
+
+// idChunk is how many ids one statement binds: well under PostgreSQL's
+// 65,535 and SQLite's 32,766 parameters.
+const idChunk = 500
+
+const groupReadCols = "g.seq, g.id, g.external_id, g.display_name, g.managed, g.privileged, g.linked, g.created, g.modified, g.version"
+
+func scanGroup(row interface{ Scan(...any) error }) (store.Group, int64, error) {
+	var (
+		g                 store.Group
+		seq               int64
+		created, modified int64
+	)
+	if err := row.Scan(&seq, &g.ID, &g.ExternalID, &g.DisplayName, &g.Managed, &g.Privileged, &g.Linked,
+		&created, &modified, &g.Version); err != nil {
+		return store.Group{}, 0, err
+	}
+	g.Created, g.Modified = fromNanos(created), fromNanos(modified)
+	return g, seq, nil
+}
+
+// groupsWhere returns the groups selected by cond (over the alias g), in
+// creation order.
+func groupsWhere(ctx context.Context, q q, cond string, args ...any) ([]store.Group, error) {
+	rows, err := q.query(ctx, "SELECT "+groupReadCols+" FROM scimkit_groups g WHERE "+cond+" ORDER BY g.seq", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []store.Group{}
+	for rows.Next() {
+		g, _, err := scanGroup(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) oneGroup(ctx context.Context, what string, cond string, args ...any) (store.Group, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Group{}, err
+	}
+	g, _, err := scanGroup(q{s.db, s.d}.row(ctx, "SELECT "+groupReadCols+" FROM scimkit_groups g WHERE "+cond, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Group{}, fmt.Errorf("sqlstore: %s: %w", what, store.ErrNotFound)
+	}
+	if err != nil {
+		return store.Group{}, fmt.Errorf("sqlstore: %s: %w", what, s.dbErr(ctx, err))
+	}
+	return g, nil
+}
+
+// GetGroup implements store.Groups.
+func (s *Store) GetGroup(ctx context.Context, accountID, id string) (store.Group, error) {
+	return s.oneGroup(ctx, fmt.Sprintf("group %q", id), "g.account_id = ? AND g.id = ?", accountID, id)
+}
+
+// GroupByDisplayName implements store.Groups.
+func (s *Store) GroupByDisplayName(ctx context.Context, accountID, name string) (store.Group, error) {
+	return s.oneGroup(ctx, fmt.Sprintf("group with displayName %q", name),
+		"g.account_id = ? AND g.display_name_fold = ?", accountID, store.Fold(name))
+}
+
+// GroupByExternalID implements store.Groups.
+func (s *Store) GroupByExternalID(ctx context.Context, accountID, externalID string) (store.Group, error) {
+	if externalID == "" {
+		if err := ctx.Err(); err != nil {
+			return store.Group{}, err
+		}
+		return store.Group{}, fmt.Errorf("sqlstore: group with empty externalId: %w", store.ErrNotFound)
+	}
+	return s.oneGroup(ctx, fmt.Sprintf("group with externalId %q", externalID),
+		"g.account_id = ? AND g.external_id = ?", accountID, externalID)
+}
+
+// checkMembers fails with a *store.MemberError listing the ids (in the
+// given order) that are not users of the account.
+func checkMembers(ctx context.Context, q q, accountID string, ids []string) error {
+	found := make(map[string]bool, len(ids))
+	for _, c := range chunk(ids, idChunk) {
+		got, err := queryStrings(ctx, q, "SELECT id FROM scimkit_users WHERE account_id = ? AND id IN ("+placeholders(len(c))+")",
+			anys([]any{accountID}, c)...)
+		if err != nil {
+			return err
+		}
+		for _, id := range got {
+			found[id] = true
+		}
+	}
+	var missing []string
+	for _, id := range ids {
+		if !found[id] {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		return &store.MemberError{IDs: missing}
+	}
+	return nil
+}
+
+// addMembers inserts the memberships, in order, skipping those that exist.
+func addMembers(ctx context.Context, q q, accountID, groupID string, ids []string) error {
+	for _, c := range chunk(ids, idChunk/3) {
+		var (
+			values string
+			args   []any
+		)
+		for i, id := range c {
+			if i > 0 {
+				values += ", "
+			}
+			values += "(?, ?, ?)"
+			args = append(args, accountID, groupID, id)
+		}
+		if _, err := q.exec(ctx, "INSERT INTO scimkit_group_members (account_id, group_id, user_id) VALUES "+values+
+			" ON CONFLICT (account_id, group_id, user_id) DO NOTHING", args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func removeMembers(ctx context.Context, q q, accountID, groupID string, ids []string) error {
+	for _, c := range chunk(ids, idChunk) {
+		if _, err := q.exec(ctx, "DELETE FROM scimkit_group_members WHERE account_id = ? AND group_id = ? AND user_id IN ("+
+			placeholders(len(c))+")", anys([]any{accountID, groupID}, c)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// memberErr turns a foreign key violation on a membership insert (a user
+// deleted concurrently, after checkMembers) into ErrUnknownMember.
+func (s *Store) memberErr(err error, ids []string) error {
+	if kind, _ := s.d.classify(err); kind == errForeignKey {
+		return &store.MemberError{IDs: ids}
+	}
+	return err
+}
+
+func groupConflicts(g *store.Group) map[string]string {
+	return map[string]string{store.AttrDisplayName: g.DisplayName, store.AttrExternalID: g.ExternalID}
+}
+
+// CreateGroup implements store.Groups.
+func (s *Store) CreateGroup(ctx context.Context, accountID string, g store.Group, members []string) (store.Group, error) {
+	if g.DisplayName == "" {
+		return store.Group{}, fmt.Errorf("sqlstore: create group: empty displayName: %w", store.ErrInvalid)
+	}
+	members = dedupe(members)
+	g.ID = s.newID()
+	now := s.stamp()
+	g.Created, g.Modified, g.Version = now, now, 1
+	err := s.write(ctx, func(q q) error {
+		if err := bumpCounter(ctx, q, accountID, "group_count", 1, "groups_gen"); err != nil {
+			return err
+		}
+		if _, err := q.exec(ctx, `INSERT INTO scimkit_groups
+			(account_id, id, external_id, display_name, display_name_fold, managed, privileged, linked, created, modified, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+			accountID, g.ID, g.ExternalID, g.DisplayName, store.Fold(g.DisplayName), g.Managed, g.Privileged, g.Linked,
+			toNanos(now), toNanos(now)); err != nil {
+			return s.d.conflict(err, groupConflicts(&g))
+		}
+		if err := checkMembers(ctx, q, accountID, members); err != nil {
+			return err
+		}
+		return s.memberErr(addMembers(ctx, q, accountID, g.ID, members), members)
+	})
+	if err != nil {
+		return store.Group{}, fmt.Errorf("sqlstore: create group: %w", err)
+	}
+	return g, nil
+}
+
+// UpdateGroup implements store.Groups. The group row is locked (SELECT ...
+// FOR UPDATE on PostgreSQL; the write lock on SQLite) while the version is
+// checked and the changes applied, so concurrent updates serialise and a
+// stale one fails. Membership deltas touch only the rows they name: adding
+// one member to a group of 100,000 inserts one row.
+func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store.GroupUpdate) (store.Group, error) {
+	if err := validateGroupUpdate(&upd); err != nil {
+		return store.Group{}, fmt.Errorf("sqlstore: update group %q: %w", id, err)
+	}
+	now := s.stamp()
+	var out store.Group
+	err := s.write(ctx, func(q q) error {
+		g, seq, err := scanGroup(q.row(ctx, "SELECT "+groupReadCols+" FROM scimkit_groups g WHERE g.account_id = ? AND g.id = ?"+
+			s.d.forUpdate(), accountID, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if upd.Version != 0 && upd.Version != g.Version {
+			return store.ErrVersionMismatch
+		}
+		if upd.DisplayName != nil {
+			g.DisplayName = *upd.DisplayName
+		}
+		if upd.ExternalID != nil {
+			g.ExternalID = *upd.ExternalID
+		}
+		if upd.Managed != nil {
+			g.Managed = *upd.Managed
+		}
+		if upd.Privileged != nil {
+			g.Privileged = *upd.Privileged
+		}
+		if upd.Linked != nil {
+			g.Linked = *upd.Linked
+		}
+		g.Modified = now
+		g.Version++
+		if _, err := q.exec(ctx, `UPDATE scimkit_groups SET external_id = ?, display_name = ?, display_name_fold = ?,
+			managed = ?, privileged = ?, linked = ?, modified = ?, version = ? WHERE seq = ?`,
+			g.ExternalID, g.DisplayName, store.Fold(g.DisplayName), g.Managed, g.Privileged, g.Linked,
+			toNanos(now), g.Version, seq); err != nil {
+			return s.d.conflict(err, groupConflicts(&g))
+		}
+		add, remove := dedupe(upd.AddMembers), dedupe(upd.RemoveMembers)
+		if upd.ReplaceMembers {
+			want := dedupe(upd.Members)
+			current, err := queryStrings(ctx, q, "SELECT user_id FROM scimkit_group_members WHERE account_id = ? AND group_id = ?",
+				accountID, id)
+			if err != nil {
+				return err
+			}
+			keep := make(map[string]bool, len(want))
+			for _, m := range want {
+				keep[m] = true
+			}
+			remove = slices.DeleteFunc(current, func(m string) bool { return keep[m] })
+			add = want
+		}
+		if err := checkMembers(ctx, q, accountID, add); err != nil {
+			return err
+		}
+		if err := removeMembers(ctx, q, accountID, id, remove); err != nil {
+			return err
+		}
+		if err := addMembers(ctx, q, accountID, id, add); err != nil {
+			return s.memberErr(err, add)
+		}
+		out = g
+		return nil
+	})
+	if err != nil {
+		return store.Group{}, fmt.Errorf("sqlstore: update group %q: %w", id, err)
+	}
+	return out, nil
+}
+
+func validateGroupUpdate(upd *store.GroupUpdate) error {
+	if upd.DisplayName != nil && *upd.DisplayName == "" {
+		return fmt.Errorf("empty displayName: %w", store.ErrInvalid)
+	}
+	if upd.ReplaceMembers && (len(upd.AddMembers) > 0 || len(upd.RemoveMembers) > 0) {
+		return fmt.Errorf("member deltas together with a replacement: %w", store.ErrInvalid)
+	}
+	removing := make(map[string]bool, len(upd.RemoveMembers))
+	for _, id := range upd.RemoveMembers {
+		removing[id] = true
+	}
+	for _, id := range upd.AddMembers {
+		if removing[id] {
+			return fmt.Errorf("member %q both added and removed: %w", id, store.ErrInvalid)
+		}
+	}
+	return nil
+}
+
+// DeleteGroup implements store.Groups.
+func (s *Store) DeleteGroup(ctx context.Context, accountID, id string) error {
+	err := s.write(ctx, func(q q) error {
+		if err := bumpCounter(ctx, q, accountID, "group_count", -1, "groups_gen"); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("group %q: %w", id, store.ErrNotFound)
+			}
+			return err
+		}
+		res, err := q.exec(ctx, "DELETE FROM scimkit_groups WHERE account_id = ? AND id = ?", accountID, id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return fmt.Errorf("group %q: %w", id, store.ErrNotFound)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlstore: delete group: %w", err)
+	}
+	return nil
+}
+
+// Members implements store.Groups. One statement reads the group and its
+// members, so the answer is one consistent snapshot.
+func (s *Store) Members(ctx context.Context, accountID, groupID string) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := q{s.db, s.d}.query(ctx, `SELECT m.user_id FROM scimkit_groups g
+		LEFT JOIN scimkit_group_members m ON m.account_id = g.account_id AND m.group_id = g.id
+		WHERE g.account_id = ? AND g.id = ? ORDER BY m.seq`, accountID, groupID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: members: %w", s.dbErr(ctx, err))
+	}
+	defer rows.Close()
+	out, found := []string{}, false
+	for rows.Next() {
+		found = true
+		var id sql.NullString
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("sqlstore: members: %w", s.dbErr(ctx, err))
+		}
+		if id.Valid {
+			out = append(out, id.String)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: members: %w", s.dbErr(ctx, err))
+	}
+	if !found {
+		return nil, fmt.Errorf("sqlstore: group %q: %w", groupID, store.ErrNotFound)
+	}
+	return out, nil
+}

@@ -1,0 +1,309 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"modernc.org/sqlite"
+
+	"github.com/scimkit/scimkit/store"
+)
+
+var _ store.Store = (*Store)(nil)
+
+// Store is a store.Store on a PostgreSQL or SQLite database. Create it with
+// Open and release it with Close. It is safe for concurrent use, and several
+// Store values (in one process or in several replicas) may share one
+// database.
+type Store struct {
+	db    *sql.DB
+	d     dialect
+	now   func() time.Time
+	newID func() string
+
+	// cursors remembers where the last unfiltered page of a listing ended,
+	// so that the next page can start from there; see cursor.go.
+	mu      sync.Mutex
+	cursors map[cursorKey]cursorVal
+}
+
+// Option configures a Store. The zero set of options gives the defaults
+// described on each option.
+type Option func(*Store)
+
+// WithClock sets the clock that stamps Created and Modified. The default is
+// time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(s *Store) {
+		if now != nil {
+			s.now = now
+		}
+	}
+}
+
+// WithIDGenerator sets the generator of user, group and token ids. It must
+// return a different non-empty string on every call (ids are unique per
+// account and never reused). The default returns random version 4 UUIDs.
+func WithIDGenerator(newID func() string) Option {
+	return func(s *Store) {
+		if newID != nil {
+			s.newID = newID
+		}
+	}
+}
+
+// Open connects to the database named by dsn, applies the schema
+// migrations it lacks, and returns the Store. Two forms are accepted:
+//
+//   - "sqlite:PATH" opens (creating it if needed) the SQLite database file
+//     PATH, in WAL mode with foreign keys on and a 10 s busy timeout.
+//   - "postgres://..." or "postgresql://..." connects to PostgreSQL with
+//     pgx (github.com/jackc/pgx/v5); every parameter pgx understands may be
+//     given, such as host (a directory for a Unix socket), port, sslmode
+//     or search_path (to keep scimkit's tables in their own schema).
+//
+// Open is safe to call from several processes on the same database at once:
+// migrations are serialised (an advisory lock on PostgreSQL, an immediate
+// transaction on SQLite) and applied once. The error never contains the
+// DSN, which may hold a password.
+func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: open: %w", err)
+	}
+	var (
+		db *sql.DB
+		d  dialect
+	)
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" || strings.ContainsAny(path, "?#") {
+			return nil, fmt.Errorf("sqlstore: open: a sqlite DSN is \"sqlite:PATH\" with a non-empty PATH without '?' or '#': %w", store.ErrInvalid)
+		}
+		conn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		db = sql.OpenDB(sqliteConnector{dsn: conn})
+		// One connection: SQLite has one writer at a time anyway, and a
+		// single connection makes every transaction in this process
+		// serial, so none can fail with SQLITE_BUSY on a lock upgrade.
+		// Other processes are held off by BEGIN IMMEDIATE and the busy
+		// timeout.
+		db.SetMaxOpenConns(1)
+		db.SetConnMaxLifetime(0)
+		d = dialectSQLite
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		cfg, err := pgx.ParseConfig(dsn)
+		if err != nil {
+			return nil, errors.New("sqlstore: open: cannot parse the postgres DSN")
+		}
+		db = stdlib.OpenDB(*cfg)
+		d = dialectPostgres
+	default:
+		return nil, fmt.Errorf("sqlstore: open: DSN must start with \"sqlite:\", \"postgres://\" or \"postgresql://\": %w", store.ErrInvalid)
+	}
+	s := &Store{db: db, d: d, now: time.Now, newID: randomUUID, cursors: make(map[cursorKey]cursorVal)}
+	for _, o := range opts {
+		o(s)
+	}
+	if err := s.migrate(ctx); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database connections. The Store must not be used
+// afterwards.
+func (s *Store) Close() error { return s.db.Close() }
+
+// sqliteConnector opens modernc.org/sqlite connections without going
+// through database/sql's global driver registry by name.
+type sqliteConnector struct{ dsn string }
+
+func (c sqliteConnector) Connect(context.Context) (driver.Conn, error) {
+	return (&sqlite.Driver{}).Open(c.dsn)
+}
+
+func (c sqliteConnector) Driver() driver.Driver { return &sqlite.Driver{} }
+
+// randomUUID returns a random (version 4) UUID in its canonical text form.
+func randomUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+).
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	const hex = "0123456789abcdef"
+	out := make([]byte, 0, 36)
+	for i, c := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			out = append(out, '-')
+		}
+		out = append(out, hex[c>>4], hex[c&0x0f])
+	}
+	return string(out)
+}
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// q is a querier that rewrites the '?' placeholders of the package's SQL
+// for the dialect.
+type q struct {
+	x querier
+	d dialect
+}
+
+func (q q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return q.x.ExecContext(ctx, q.d.rebind(query), args...)
+}
+
+func (q q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return q.x.QueryContext(ctx, q.d.rebind(query), args...)
+}
+
+func (q q) row(ctx context.Context, query string, args ...any) *sql.Row {
+	return q.x.QueryRowContext(ctx, q.d.rebind(query), args...)
+}
+
+// write runs fn in a read-write transaction and commits it if fn returns
+// nil. On SQLite the transaction begins IMMEDIATE (it holds the write lock
+// from the start); on PostgreSQL it is READ COMMITTED and relies on row
+// locks, conditional updates and unique indexes.
+func (s *Store) write(ctx context.Context, fn func(q q) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.dbErr(ctx, err)
+	}
+	if err := fn(q{tx, s.d}); err != nil {
+		_ = tx.Rollback()
+		return s.dbErr(ctx, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.dbErr(ctx, err)
+	}
+	return nil
+}
+
+// read runs fn in a read-only transaction, so that its statements see one
+// snapshot (REPEATABLE READ on PostgreSQL, a deferred transaction on
+// SQLite).
+func (s *Store) read(ctx context.Context, fn func(q q) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.d == dialectPostgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := s.db.BeginTx(ctx, opts)
+	if err != nil {
+		return s.dbErr(ctx, err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if err := fn(q{tx, s.d}); err != nil {
+		return s.dbErr(ctx, err)
+	}
+	return nil
+}
+
+// dbErr makes err match the context's error when the context is done
+// (drivers report cancellation in various ways) and passes the store's own
+// errors through.
+func (s *Store) dbErr(ctx context.Context, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+		return fmt.Errorf("%w (%v)", ctxErr, err)
+	}
+	return err
+}
+
+// stamp returns the store clock's time, at the precision stored.
+func (s *Store) stamp() time.Time { return fromNanos(toNanos(s.now())) }
+
+// toNanos converts t to the stored form, Unix nanoseconds, clamped to the
+// int64 range (years 1678 to 2262).
+func toNanos(t time.Time) int64 {
+	const minSec, maxSec = math.MinInt64/int64(time.Second) + 1, math.MaxInt64/int64(time.Second) - 1
+	switch sec := t.Unix(); {
+	case sec < minSec:
+		return math.MinInt64
+	case sec > maxSec:
+		return math.MaxInt64
+	}
+	return t.UnixNano()
+}
+
+// fromNanos is the inverse of toNanos, in UTC.
+func fromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }
+
+// nullNanos stores the zero time as NULL.
+func nullNanos(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: toNanos(t), Valid: true}
+}
+
+func fromNullNanos(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return fromNanos(n.Int64)
+}
+
+// chunk splits ids into slices of at most n, so that statements stay under
+// the databases' limits on bound parameters.
+func chunk(ids []string, n int) [][]string {
+	var out [][]string
+	for len(ids) > n {
+		out = append(out, ids[:n])
+		ids = ids[n:]
+	}
+	if len(ids) > 0 {
+		out = append(out, ids)
+	}
+	return out
+}
+
+// placeholders returns "?, ?, ..." with n placeholders.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// anys converts ids to the argument list of a query.
+func anys(prefix []any, ids []string) []any {
+	out := make([]any, 0, len(prefix)+len(ids))
+	out = append(out, prefix...)
+	for _, id := range ids {
+		out = append(out, id)
+	}
+	return out
+}
+
+// dedupe returns ids without repetitions, in first-seen order.
+func dedupe(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
