@@ -97,9 +97,9 @@ func TestDataSurvivesReopen(t *testing.T) {
 		invited := time.Date(2026, 1, 2, 3, 4, 5, 123456789, time.UTC)
 		u, err := s.CreateUser(ctx, "acme", store.User{
 			UserName: "Ann@Acme.com", ExternalID: "00u1", State: store.StateInvited, InvitedAt: invited,
-			Name:   store.Name{GivenName: "Ann", FamilyName: "Lee"},
-			Emails: []store.Email{{Value: "ann@acme.com", Type: "work", Primary: true}, {Value: "a@home.example"}},
-			Extra:  map[string]any{"badge": "7", "floors": []any{1.0, 2.5}, "vip": true},
+			Name:       store.Name{GivenName: "Ann", FamilyName: "Lee"},
+			Emails:     []store.Email{{Value: "ann@acme.com", Type: "work", Primary: true}, {Value: "a@home.example"}},
+			Extra:      map[string]any{"badge": "7", "floors": []any{1.0, 2.5}, "vip": true},
 			Enterprise: store.Enterprise{Department: "R&D", ManagerID: "m1"},
 		})
 		require.NoError(t, err)
