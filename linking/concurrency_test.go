@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/store"
 )
@@ -87,15 +90,15 @@ func TestProvisionUserConcurrent(t *testing.T) {
 			for _, r := range res {
 				if r.err == nil {
 					ok++
-					check.Equal(t, tt.wantOut, r.out)
+					assert.Equal(t, tt.wantOut, r.out)
 					continue
 				}
-				check.ErrorIs(t, r.err, tt.wantErr)
+				assert.ErrorIs(t, r.err, tt.wantErr)
 			}
-			check.Equal(t, 1, ok, "exactly one request wins")
-			check.Len(t, e.allUsers(t), 1, "one user in the end")
+			assert.Equal(t, 1, ok, "exactly one request wins")
+			assert.Len(t, e.allUsers(t), 1, "one user in the end")
 			inv, _ := e.n.sent()
-			check.Len(t, inv, tt.invites)
+			assert.Len(t, inv, tt.invites)
 		})
 	}
 }
@@ -103,11 +106,11 @@ func TestProvisionUserConcurrent(t *testing.T) {
 func TestProvisionGroupConcurrent(t *testing.T) {
 	e := newEnv(t)
 	g, err := e.st.CreateGroup(e.ctx, acct, store.Group{DisplayName: "Eng", Managed: true}, nil)
-	must.NoError(t, err)
+	require.NoError(t, err)
 	res := race(8, func(i int) error {
 		_, out, err := e.svc.ProvisionGroup(e.ctx, acct, store.Group{DisplayName: "eng", ExternalID: fmt.Sprintf("00g-%d", i)}, nil)
 		if err == nil {
-			check.Equal(t, linking.OutcomeLinked, out)
+			assert.Equal(t, linking.OutcomeLinked, out)
 		}
 		return err
 	})
@@ -117,13 +120,13 @@ func TestProvisionGroupConcurrent(t *testing.T) {
 			ok++
 			continue
 		}
-		check.ErrorIs(t, err, store.ErrConflict)
+		assert.ErrorIs(t, err, store.ErrConflict)
 	}
-	check.Equal(t, 1, ok, "the group is adopted once")
+	assert.Equal(t, 1, ok, "the group is adopted once")
 	gs := e.allGroups(t)
-	must.Len(t, gs, 1)
-	check.Equal(t, g.ID, gs[0].ID)
-	check.True(t, gs[0].Linked)
+	require.Len(t, gs, 1)
+	assert.Equal(t, g.ID, gs[0].ID)
+	assert.True(t, gs[0].Linked)
 }
 
 // hookNotifier runs a function before failing or succeeding, to simulate
@@ -172,45 +175,45 @@ func TestFailedMessagesWhileTheUserChanges(t *testing.T) {
 		e := newEnv(t)
 		svc := linking.New(e.st, hookNotifier{invite: rename(e)}, linking.WithClock(e.clock.Now))
 		u, _, err := svc.ProvisionUser(e.ctx, acct, idpUser("zoe@acme.com", "zoe@acme.com", "00u-zoe"))
-		must.NoError(t, err)
-		check.True(t, u.InvitedAt.IsZero())
-		check.Equal(t, "renamed meanwhile", u.DisplayName, "the answer is the stored user")
+		require.NoError(t, err)
+		assert.True(t, u.InvitedAt.IsZero())
+		assert.Equal(t, "renamed meanwhile", u.DisplayName, "the answer is the stored user")
 		n, err := e.svc.RetryInvites(e.ctx, e.clock.Now())
-		must.NoError(t, err)
-		check.Equal(t, 1, n)
+		require.NoError(t, err)
+		assert.Equal(t, 1, n)
 	})
 	t.Run("failed invite, user accepted meanwhile: not re-invited", func(t *testing.T) {
 		e := newEnv(t)
 		svc := linking.New(e.st, hookNotifier{invite: accept(e)}, linking.WithClock(e.clock.Now))
 		u, _, err := svc.ProvisionUser(e.ctx, acct, idpUser("zoe@acme.com", "zoe@acme.com", "00u-zoe"))
-		must.NoError(t, err)
-		check.Equal(t, store.StateActive, u.State)
+		require.NoError(t, err)
+		assert.Equal(t, store.StateActive, u.State)
 		n, err := e.svc.RetryInvites(e.ctx, e.clock.Now())
-		must.NoError(t, err)
-		check.Equal(t, 0, n)
+		require.NoError(t, err)
+		assert.Equal(t, 0, n)
 	})
 	t.Run("failed reminder, user renamed meanwhile: released and sent by the next pass", func(t *testing.T) {
 		e := newEnv(t)
 		_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("zoe@acme.com", "zoe@acme.com", "00u-zoe"))
-		must.NoError(t, err)
+		require.NoError(t, err)
 		svc := linking.New(e.st, hookNotifier{reminder: rename(e)}, linking.WithClock(e.clock.Now))
 		n, err := svc.SendReminders(e.ctx, t0.Add(48*time.Hour))
-		check.ErrorIs(t, err, errSMTP)
-		check.Equal(t, 0, n)
+		assert.ErrorIs(t, err, errSMTP)
+		assert.Equal(t, 0, n)
 		n, err = e.svc.SendReminders(e.ctx, t0.Add(49*time.Hour))
-		must.NoError(t, err)
-		check.Equal(t, 1, n)
+		require.NoError(t, err)
+		assert.Equal(t, 1, n)
 	})
 	t.Run("failed reminder, user accepted meanwhile: not reminded again", func(t *testing.T) {
 		e := newEnv(t)
 		_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("zoe@acme.com", "zoe@acme.com", "00u-zoe"))
-		must.NoError(t, err)
+		require.NoError(t, err)
 		svc := linking.New(e.st, hookNotifier{reminder: accept(e)}, linking.WithClock(e.clock.Now))
 		_, err = svc.SendReminders(e.ctx, t0.Add(48*time.Hour))
-		check.ErrorIs(t, err, errSMTP)
+		assert.ErrorIs(t, err, errSMTP)
 		n, err := e.svc.SendReminders(e.ctx, t0.Add(49*time.Hour))
-		must.NoError(t, err)
-		check.Equal(t, 0, n)
+		require.NoError(t, err)
+		assert.Equal(t, 0, n)
 	})
 }
 
@@ -221,22 +224,22 @@ func TestFailuresAreLogged(t *testing.T) {
 		linking.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
 	e.n.set(true, false)
 	u, _, err := svc.ProvisionUser(e.ctx, acct, idpUser("abe@acme.com", "abe@acme.com", "00u-abe"))
-	must.NoError(t, err)
-	check.True(t, strings.Contains(buf.String(), "invite not sent") && strings.Contains(buf.String(), "user="+u.ID) &&
+	require.NoError(t, err)
+	assert.True(t, strings.Contains(buf.String(), "invite not sent") && strings.Contains(buf.String(), "user="+u.ID) &&
 		strings.Contains(buf.String(), errSMTP.Error()), "log: %s", buf.String())
 }
 
 func TestCancelledContext(t *testing.T) {
 	e := newEnv(t)
 	_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("bea@acme.com", "bea@acme.com", "00u-bea"))
-	must.NoError(t, err)
+	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(e.ctx)
 	cancel()
 	n, err := e.svc.SendReminders(ctx, t0.Add(72*time.Hour))
-	check.True(t, errors.Is(err, context.Canceled), "got %v", err)
-	check.Equal(t, 0, n)
+	assert.True(t, errors.Is(err, context.Canceled), "got %v", err)
+	assert.Equal(t, 0, n)
 	_, _, err = e.svc.ProvisionUser(ctx, acct, idpUser("cy@acme.com", "cy@acme.com", "00u-cy"))
-	check.ErrorIs(t, err, context.Canceled)
+	assert.ErrorIs(t, err, context.Canceled)
 	_, rem := e.n.sent()
-	check.Empty(t, rem)
+	assert.Empty(t, rem)
 }

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/store"
 )
@@ -13,17 +16,17 @@ import (
 func TestPublicDomains(t *testing.T) {
 	got := linking.PublicDomains()
 	for _, d := range []string{"gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com", "icloud.com", "me.com", "aol.com", "proton.me", "gmx.de"} {
-		check.True(t, slices.Contains(got, d), "%s is a public mail domain", d)
+		assert.True(t, slices.Contains(got, d), "%s is a public mail domain", d)
 	}
 	seen := map[string]bool{}
 	for _, d := range got {
-		check.Equal(t, strings.ToLower(strings.TrimSpace(d)), d, "normalised")
-		check.False(t, strings.ContainsAny(d, "@# "), "%q is a bare domain", d)
-		check.False(t, seen[d], "%s listed twice", d)
+		assert.Equal(t, strings.ToLower(strings.TrimSpace(d)), d, "normalised")
+		assert.False(t, strings.ContainsAny(d, "@# "), "%q is a bare domain", d)
+		assert.False(t, seen[d], "%s listed twice", d)
 		seen[d] = true
 	}
 	got[0] = "mutated.example"
-	check.False(t, slices.Contains(linking.PublicDomains(), "mutated.example"), "each call returns a fresh list")
+	assert.False(t, slices.Contains(linking.PublicDomains(), "mutated.example"), "each call returns a fresh list")
 }
 
 func TestCheckEmail(t *testing.T) {
@@ -65,19 +68,19 @@ func TestCheckEmail(t *testing.T) {
 			}
 			err := e.svc.CheckEmail(e.ctx, acct, tt.email)
 			if tt.wantErr == nil {
-				check.NoError(t, err)
+				assert.NoError(t, err)
 				return
 			}
-			must.ErrorIs(t, err, tt.wantErr)
+			require.ErrorIs(t, err, tt.wantErr)
 			if tt.detail != "" {
-				check.Equal(t, tt.detail, detail(t, err))
+				assert.Equal(t, tt.detail, detail(t, err))
 			}
-			check.Equal(t, detail(t, err), err.Error(), "Error() is Detail")
+			assert.Equal(t, detail(t, err), err.Error(), "Error() is Detail")
 		})
 	}
 	t.Run("missing account", func(t *testing.T) {
 		e := newEnv(t)
-		check.ErrorIs(t, e.svc.CheckEmail(e.ctx, "nope", "a@acme.com"), store.ErrNotFound)
+		assert.ErrorIs(t, e.svc.CheckEmail(e.ctx, "nope", "a@acme.com"), store.ErrNotFound)
 	})
 }
 
@@ -105,23 +108,23 @@ func TestSetAllowedDomains(t *testing.T) {
 			e := newEnv(t)
 			err := e.svc.SetAllowedDomains(e.ctx, acct, tt.actor, tt.domains)
 			a, gerr := e.st.GetAccount(e.ctx, acct)
-			must.NoError(t, gerr)
+			require.NoError(t, gerr)
 			if tt.wantErr != nil {
-				must.ErrorIs(t, err, tt.wantErr)
-				check.Equal(t, []string{"acme.com", "acme.org"}, a.AllowedDomains, "nothing stored on refusal")
+				require.ErrorIs(t, err, tt.wantErr)
+				assert.Equal(t, []string{"acme.com", "acme.org"}, a.AllowedDomains, "nothing stored on refusal")
 				return
 			}
-			must.NoError(t, err)
-			check.Equal(t, tt.want, a.AllowedDomains)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, a.AllowedDomains)
 		})
 	}
 	t.Run("creates a missing account, switch off", func(t *testing.T) {
 		e := newEnv(t)
-		must.NoError(t, e.svc.SetAllowedDomains(e.ctx, "new", owner, []string{"new.io"}))
+		require.NoError(t, e.svc.SetAllowedDomains(e.ctx, "new", owner, []string{"new.io"}))
 		a, err := e.st.GetAccount(e.ctx, "new")
-		must.NoError(t, err)
-		check.Equal(t, []string{"new.io"}, a.AllowedDomains)
-		check.False(t, a.ProvisioningEnabled)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"new.io"}, a.AllowedDomains)
+		assert.False(t, a.ProvisioningEnabled)
 	})
 }
 
@@ -147,26 +150,26 @@ func TestCheckDomains(t *testing.T) {
 		}
 	}
 	got, err := e.svc.CheckDomains(e.ctx, acct)
-	must.NoError(t, err)
+	require.NoError(t, err)
 	var gotS []string
 	for _, v := range got {
 		switch {
 		case v.Domain == "gmail.com":
-			check.ErrorIs(t, v.Reason, linking.ErrPublicDomain, v.UserName)
+			assert.ErrorIs(t, v.Reason, linking.ErrPublicDomain, v.UserName)
 		case v.Domain == "other.com":
-			check.ErrorIs(t, v.Reason, linking.ErrDomainNotAllowed, v.UserName)
+			assert.ErrorIs(t, v.Reason, linking.ErrDomainNotAllowed, v.UserName)
 		default:
-			check.ErrorIs(t, v.Reason, linking.ErrInvalidEmail, v.UserName)
+			assert.ErrorIs(t, v.Reason, linking.ErrInvalidEmail, v.UserName)
 			v.Email = "invalid"
 		}
-		check.Equal(t, store.StateActive, v.State)
+		assert.Equal(t, store.StateActive, v.State)
 		gotS = append(gotS, v.UserID+" "+v.Email)
 	}
-	check.Equal(t, want, gotS, "every violating member, in creation order, nobody else")
+	assert.Equal(t, want, gotS, "every violating member, in creation order, nobody else")
 
 	e2 := newEnv(t)
 	e2.hostUser(t, "fine", "fine@acme.org")
 	got, err = e2.svc.CheckDomains(e2.ctx, acct)
-	must.NoError(t, err)
-	check.Equal(t, []linking.DomainViolation{}, got, "a clean account reports nothing")
+	require.NoError(t, err)
+	assert.Equal(t, []linking.DomainViolation{}, got, "a clean account reports nothing")
 }

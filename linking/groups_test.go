@@ -3,6 +3,9 @@ package linking_test
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/store"
 )
@@ -25,15 +28,15 @@ func TestProvisionGroup(t *testing.T) {
 			in:      store.Group{DisplayName: "ENGINEERING", ExternalID: "00g-eng"},
 			wantOut: linking.OutcomeLinked,
 			check: func(t *testing.T, e *env, f fixture, got store.Group) {
-				check.Equal(t, f.group, got.ID, "the existing id is answered")
-				check.True(t, got.Linked)
-				check.True(t, got.Managed)
-				check.Equal(t, "00g-eng", got.ExternalID)
-				check.Equal(t, "ENGINEERING", got.DisplayName, "the IdP's spelling is recorded")
+				assert.Equal(t, f.group, got.ID, "the existing id is answered")
+				assert.True(t, got.Linked)
+				assert.True(t, got.Managed)
+				assert.Equal(t, "00g-eng", got.ExternalID)
+				assert.Equal(t, "ENGINEERING", got.DisplayName, "the IdP's spelling is recorded")
 				m, err := e.st.Members(e.ctx, acct, got.ID)
-				must.NoError(t, err)
-				check.Equal(t, []string{f.bob, f.carol}, m, "membership replaced by the pushed members")
-				check.Len(t, e.allGroups(t), 1, "not duplicated")
+				require.NoError(t, err)
+				assert.Equal(t, []string{f.bob, f.carol}, m, "membership replaced by the pushed members")
+				assert.Len(t, e.allGroups(t), 1, "not duplicated")
 			},
 		},
 		{
@@ -68,14 +71,14 @@ func TestProvisionGroup(t *testing.T) {
 			in:      store.Group{DisplayName: "Design", ExternalID: "00g-des", Privileged: true, ID: "ignored"},
 			wantOut: linking.OutcomeCreated,
 			check: func(t *testing.T, e *env, f fixture, got store.Group) {
-				check.NotEqual(t, f.group, got.ID)
-				check.NotEqual(t, "ignored", got.ID)
-				check.True(t, got.Managed)
-				check.True(t, got.Linked)
-				check.False(t, got.Privileged)
+				assert.NotEqual(t, f.group, got.ID)
+				assert.NotEqual(t, "ignored", got.ID)
+				assert.True(t, got.Managed)
+				assert.True(t, got.Linked)
+				assert.False(t, got.Privileged)
 				m, err := e.st.Members(e.ctx, acct, got.ID)
-				must.NoError(t, err)
-				check.Equal(t, []string{f.bob, f.carol}, m)
+				require.NoError(t, err)
+				assert.Equal(t, []string{f.bob, f.carol}, m)
 			},
 		},
 		{
@@ -94,7 +97,7 @@ func TestProvisionGroup(t *testing.T) {
 			}
 			if tt.host != nil {
 				g, err := e.st.CreateGroup(e.ctx, acct, *tt.host, []string{f.alice, f.bob})
-				must.NoError(t, err)
+				require.NoError(t, err)
 				f.group = g.ID
 			}
 			members := []string{f.bob, f.carol}
@@ -104,23 +107,23 @@ func TestProvisionGroup(t *testing.T) {
 			before := e.allGroups(t)
 			got, out, err := e.svc.ProvisionGroup(e.ctx, acct, tt.in, members)
 			if tt.wantErr != nil {
-				must.ErrorIs(t, err, tt.wantErr)
+				require.ErrorIs(t, err, tt.wantErr)
 				if tt.wantDetail != "" {
-					check.Equal(t, tt.wantDetail, detail(t, err))
+					assert.Equal(t, tt.wantDetail, detail(t, err))
 				}
-				check.Equal(t, before, e.allGroups(t), "groups unchanged on refusal")
+				assert.Equal(t, before, e.allGroups(t), "groups unchanged on refusal")
 				if f.group != "" {
 					m, err := e.st.Members(e.ctx, acct, f.group)
-					must.NoError(t, err)
-					check.Equal(t, []string{f.alice, f.bob}, m, "membership unchanged on refusal")
+					require.NoError(t, err)
+					assert.Equal(t, []string{f.alice, f.bob}, m, "membership unchanged on refusal")
 				}
 				return
 			}
-			must.NoError(t, err)
-			check.Equal(t, tt.wantOut, out)
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantOut, out)
 			stored, err := e.st.GetGroup(e.ctx, acct, got.ID)
-			must.NoError(t, err)
-			check.Equal(t, stored, got, "the answer is what is stored")
+			require.NoError(t, err)
+			assert.Equal(t, stored, got, "the answer is what is stored")
 			if tt.check != nil {
 				tt.check(t, e, f, got)
 			}
@@ -128,10 +131,10 @@ func TestProvisionGroup(t *testing.T) {
 	}
 	t.Run("provisioning off: refused, nothing stored", func(t *testing.T) {
 		e := newEnv(t)
-		must.NoError(t, e.svc.DisableProvisioning(e.ctx, acct, owner))
+		require.NoError(t, e.svc.DisableProvisioning(e.ctx, acct, owner))
 		_, _, err := e.svc.ProvisionGroup(e.ctx, acct, store.Group{DisplayName: "X"}, nil)
-		check.ErrorIs(t, err, linking.ErrProvisioningOff)
-		check.Empty(t, e.allGroups(t))
+		assert.ErrorIs(t, err, linking.ErrProvisioningOff)
+		assert.Empty(t, e.allGroups(t))
 	})
 }
 
@@ -149,13 +152,13 @@ func TestVisibleAndWritable(t *testing.T) {
 		{store.Group{DisplayName: "Admins", Managed: true, Privileged: true}, true, linking.ErrGroupPrivileged},
 	}
 	for _, tt := range tests {
-		check.Equal(t, tt.visible, linking.Visible(tt.g), "Visible(%+v)", tt.g)
+		assert.Equal(t, tt.visible, linking.Visible(tt.g), "Visible(%+v)", tt.g)
 		err := e.svc.CheckGroupWritable(tt.g)
 		if tt.writeErr == nil {
-			check.NoError(t, err, "CheckGroupWritable(%+v)", tt.g)
+			assert.NoError(t, err, "CheckGroupWritable(%+v)", tt.g)
 		} else {
-			check.ErrorIs(t, err, tt.writeErr, "CheckGroupWritable(%+v)", tt.g)
-			check.True(t, detail(t, err) != "", "a detail for the IdP")
+			assert.ErrorIs(t, err, tt.writeErr, "CheckGroupWritable(%+v)", tt.g)
+			assert.True(t, detail(t, err) != "", "a detail for the IdP")
 		}
 	}
 }
@@ -178,18 +181,18 @@ func TestSetGroupManaged(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
 			g, err := e.st.CreateGroup(e.ctx, acct, tt.group, nil)
-			must.NoError(t, err)
+			require.NoError(t, err)
 			got, err := e.svc.SetGroupManaged(e.ctx, acct, tt.actor, g.ID, tt.managed)
 			stored, gerr := e.st.GetGroup(e.ctx, acct, g.ID)
-			must.NoError(t, gerr)
+			require.NoError(t, gerr)
 			if tt.wantErr != nil {
-				check.ErrorIs(t, err, tt.wantErr)
-				check.Equal(t, g, stored, "unchanged")
+				assert.ErrorIs(t, err, tt.wantErr)
+				assert.Equal(t, g, stored, "unchanged")
 				return
 			}
-			must.NoError(t, err)
-			check.Equal(t, tt.managed, stored.Managed)
-			check.Equal(t, stored, got)
+			require.NoError(t, err)
+			assert.Equal(t, tt.managed, stored.Managed)
+			assert.Equal(t, stored, got)
 		})
 	}
 }

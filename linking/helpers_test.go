@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/store"
@@ -109,9 +110,9 @@ func newEnv(t *testing.T, opts ...linking.Option) *env {
 	n := &recorder{}
 	svc := linking.New(st, n, append([]linking.Option{linking.WithClock(clock.Now)}, opts...)...)
 	e := &env{ctx: t.Context(), clock: clock, st: st, n: n, svc: svc}
-	must.NoError(t, svc.SetAllowedDomains(e.ctx, acct, owner, []string{"acme.com", "acme.org"}))
+	require.NoError(t, svc.SetAllowedDomains(e.ctx, acct, owner, []string{"acme.com", "acme.org"}))
 	_, err := svc.EnableProvisioning(e.ctx, acct, owner, "okta")
-	must.NoError(t, err)
+	require.NoError(t, err)
 	return e
 }
 
@@ -123,7 +124,7 @@ func (e *env) hostUser(t *testing.T, userName, email string) store.User {
 		u.Emails = []store.Email{{Value: email, Type: "work", Primary: true}}
 	}
 	u, err := e.st.CreateUser(e.ctx, acct, u)
-	must.NoError(t, err)
+	require.NoError(t, err)
 	return u
 }
 
@@ -132,10 +133,10 @@ func (e *env) hostUser(t *testing.T, userName, email string) store.User {
 func (e *env) setDomains(t *testing.T, domains ...string) {
 	t.Helper()
 	a, err := e.st.GetAccount(e.ctx, acct)
-	must.NoError(t, err)
+	require.NoError(t, err)
 	a.AllowedDomains = domains
 	_, err = e.st.UpdateAccount(e.ctx, a)
-	must.NoError(t, err)
+	require.NoError(t, err)
 }
 
 // idpUser is what the SCIM layer maps from an Okta create.
@@ -158,14 +159,14 @@ func idpUser(userName, email, externalID string) store.User {
 func (e *env) allUsers(t *testing.T) []store.User {
 	t.Helper()
 	p, err := e.st.ListUsers(e.ctx, acct, store.Query{Count: 10000})
-	must.NoError(t, err)
+	require.NoError(t, err)
 	return p.Users
 }
 
 func (e *env) allGroups(t *testing.T) []store.Group {
 	t.Helper()
 	p, err := e.st.ListGroups(e.ctx, acct, store.Query{Count: 10000})
-	must.NoError(t, err)
+	require.NoError(t, err)
 	return p.Groups
 }
 
@@ -173,98 +174,6 @@ func (e *env) allGroups(t *testing.T) []store.Group {
 func detail(t *testing.T, err error) string {
 	t.Helper()
 	var le *linking.Error
-	must.ErrorAs(t, err, &le)
+	require.ErrorAs(t, err, &le)
 	return le.Detail
-}
-
-// checker holds the few assertions these tests need (testify's go.sum
-// entries are incomplete in this module, so the standard library it is).
-// check reports and goes on; must stops the test.
-type checker struct{ fatal bool }
-
-var (
-	check = checker{}
-	must  = checker{fatal: true}
-)
-
-func (c checker) fail(t *testing.T, msg []any, format string, args ...any) {
-	t.Helper()
-	s := fmt.Sprintf(format, args...)
-	if len(msg) > 0 {
-		if f, ok := msg[0].(string); ok {
-			s = fmt.Sprintf(f, msg[1:]...) + ": " + s
-		}
-	}
-	if c.fatal {
-		t.Fatal(s)
-	}
-	t.Error(s)
-}
-
-func (c checker) Equal(t *testing.T, want, got any, msg ...any) {
-	t.Helper()
-	if !reflect.DeepEqual(want, got) {
-		c.fail(t, msg, "got %#v, want %#v", got, want)
-	}
-}
-
-func (c checker) NotEqual(t *testing.T, notWant, got any, msg ...any) {
-	t.Helper()
-	if reflect.DeepEqual(notWant, got) {
-		c.fail(t, msg, "got %#v, want anything else", got)
-	}
-}
-
-func (c checker) True(t *testing.T, cond bool, msg ...any) {
-	t.Helper()
-	if !cond {
-		c.fail(t, msg, "false, want true")
-	}
-}
-
-func (c checker) False(t *testing.T, cond bool, msg ...any) {
-	t.Helper()
-	if cond {
-		c.fail(t, msg, "true, want false")
-	}
-}
-
-func (c checker) NoError(t *testing.T, err error, msg ...any) {
-	t.Helper()
-	if err != nil {
-		c.fail(t, msg, "unexpected error: %v", err)
-	}
-}
-
-func (c checker) Error(t *testing.T, err error, msg ...any) {
-	t.Helper()
-	if err == nil {
-		c.fail(t, msg, "no error, want one")
-	}
-}
-
-func (c checker) ErrorIs(t *testing.T, err, target error, msg ...any) {
-	t.Helper()
-	if !errors.Is(err, target) {
-		c.fail(t, msg, "error %v, want one matching %v", err, target)
-	}
-}
-
-func (c checker) ErrorAs(t *testing.T, err error, target any, msg ...any) {
-	t.Helper()
-	if !errors.As(err, target) {
-		c.fail(t, msg, "error %v (%T), want one matching %T", err, err, target)
-	}
-}
-
-func (c checker) Len(t *testing.T, x any, n int, msg ...any) {
-	t.Helper()
-	if l := reflect.ValueOf(x).Len(); l != n {
-		c.fail(t, msg, "length %d, want %d: %#v", l, n, x)
-	}
-}
-
-func (c checker) Empty(t *testing.T, x any, msg ...any) {
-	t.Helper()
-	c.Len(t, x, 0, msg...)
 }

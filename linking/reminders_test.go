@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/store"
 )
@@ -50,7 +53,7 @@ func TestSendReminders(t *testing.T) {
 			name: "not after acceptance",
 			steps: []step{{at: day, sends: 0, do: func(t *testing.T, e *env, u store.User) {
 				_, err := e.svc.AcceptInvite(e.ctx, acct, u.ID)
-				must.NoError(t, err)
+				require.NoError(t, err)
 			}}, {at: 2 * day, sends: 0}},
 			wantState: store.StateActive,
 		},
@@ -60,15 +63,15 @@ func TestSendReminders(t *testing.T) {
 				{at: day, sends: 0, do: func(t *testing.T, e *env, u store.User) {
 					linking.Suspend(&u)
 					_, err := e.st.UpdateUser(e.ctx, acct, u)
-					must.NoError(t, err)
+					require.NoError(t, err)
 				}},
 				{at: 3 * day, sends: 0},
 				{at: 4 * day, sends: 1, do: func(t *testing.T, e *env, u store.User) {
 					u, err := e.st.GetUser(e.ctx, acct, u.ID)
-					must.NoError(t, err)
+					require.NoError(t, err)
 					linking.Reactivate(&u)
 					_, err = e.st.UpdateUser(e.ctx, acct, u)
-					must.NoError(t, err)
+					require.NoError(t, err)
 				}},
 			},
 			wantState: store.StateInvited,
@@ -82,11 +85,11 @@ func TestSendReminders(t *testing.T) {
 			name: "skipped while provisioning is off, resumes when on",
 			steps: []step{
 				{at: 2 * day, sends: 0, do: func(t *testing.T, e *env, _ store.User) {
-					must.NoError(t, e.svc.DisableProvisioning(e.ctx, acct, owner))
+					require.NoError(t, e.svc.DisableProvisioning(e.ctx, acct, owner))
 				}},
 				{at: 3 * day, sends: 1, do: func(t *testing.T, e *env, _ store.User) {
 					_, err := e.svc.EnableProvisioning(e.ctx, acct, owner, "again")
-					must.NoError(t, err)
+					require.NoError(t, err)
 				}},
 			},
 			wantState: store.StateInvited,
@@ -105,7 +108,7 @@ func TestSendReminders(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
 			u, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("sam@acme.com", "sam@acme.com", "00u-sam"))
-			must.NoError(t, err)
+			require.NoError(t, err)
 			total := 0
 			for i, s := range tt.steps {
 				e.clock.now = t0.Add(s.at) // single goroutine here
@@ -114,22 +117,22 @@ func TestSendReminders(t *testing.T) {
 				}
 				n, err := e.svc.SendReminders(e.ctx, e.clock.Now())
 				if !e.n.failReminder {
-					check.NoError(t, err, "step %d", i)
+					assert.NoError(t, err, "step %d", i)
 				} else {
-					check.ErrorIs(t, err, errSMTP, "step %d: the failure is reported", i)
+					assert.ErrorIs(t, err, errSMTP, "step %d: the failure is reported", i)
 				}
-				check.Equal(t, s.sends, n, "step %d (t0+%v)", i, s.at)
+				assert.Equal(t, s.sends, n, "step %d (t0+%v)", i, s.at)
 				total += n
 			}
 			_, rem := e.n.sent()
-			check.Len(t, rem, total, "the notifier saw what the passes reported")
+			assert.Len(t, rem, total, "the notifier saw what the passes reported")
 			got, err := e.st.GetUser(e.ctx, acct, u.ID)
-			must.NoError(t, err)
-			check.Equal(t, tt.wantState, got.State)
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantState, got.State)
 			if tt.wantState == store.StateInvited {
 				acc, err := e.svc.AcceptInvite(e.ctx, acct, u.ID)
-				must.NoError(t, err, "an invite can always be accepted")
-				check.Equal(t, store.StateActive, acc.State)
+				require.NoError(t, err, "an invite can always be accepted")
+				assert.Equal(t, store.StateActive, acc.State)
 			}
 		})
 	}
@@ -138,13 +141,13 @@ func TestSendReminders(t *testing.T) {
 func TestSendRemindersCustomDelay(t *testing.T) {
 	e := newEnv(t, linking.WithReminderAfter(time.Hour))
 	_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("tia@acme.com", "tia@acme.com", "00u-tia"))
-	must.NoError(t, err)
+	require.NoError(t, err)
 	n, err := e.svc.SendReminders(e.ctx, t0.Add(59*time.Minute))
-	must.NoError(t, err)
-	check.Equal(t, 0, n)
+	require.NoError(t, err)
+	assert.Equal(t, 0, n)
 	n, err = e.svc.SendReminders(e.ctx, t0.Add(time.Hour))
-	must.NoError(t, err)
-	check.Equal(t, 1, n)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
 }
 
 // TestSendRemindersConcurrent runs many passes at once, from several
@@ -153,15 +156,15 @@ func TestSendRemindersCustomDelay(t *testing.T) {
 // once.
 func TestSendRemindersConcurrent(t *testing.T) {
 	e := newEnv(t)
-	must.NoError(t, e.svc.SetAllowedDomains(e.ctx, "beta", owner, []string{"beta.io"}))
+	require.NoError(t, e.svc.SetAllowedDomains(e.ctx, "beta", owner, []string{"beta.io"}))
 	_, err := e.svc.EnableProvisioning(e.ctx, "beta", owner, "okta")
-	must.NoError(t, err)
+	require.NoError(t, err)
 	const perAccount = 230
 	for i := range perAccount {
 		for _, a := range []struct{ id, domain string }{{acct, "acme.com"}, {"beta", "beta.io"}} {
 			email := fmt.Sprintf("u%03d@%s", i, a.domain)
 			_, _, err := e.svc.ProvisionUser(e.ctx, a.id, idpUser(email, email, "00u-"+email))
-			must.NoError(t, err)
+			require.NoError(t, err)
 		}
 	}
 	now := t0.Add(48 * time.Hour)
@@ -190,10 +193,10 @@ func TestSendRemindersConcurrent(t *testing.T) {
 	}
 	close(start)
 	wg.Wait()
-	check.Empty(t, errs)
-	check.Equal(t, 2*perAccount, total, "sum of the counts of all passes")
+	assert.Empty(t, errs)
+	assert.Equal(t, 2*perAccount, total, "sum of the counts of all passes")
 	_, rem := e.n.sent()
-	check.Len(t, rem, 2*perAccount)
+	assert.Len(t, rem, 2*perAccount)
 	seen := map[string]int{}
 	for _, r := range rem {
 		seen[r]++
@@ -203,7 +206,7 @@ func TestSendRemindersConcurrent(t *testing.T) {
 			t.Errorf("%s reminded %d times, want once", who, n)
 		}
 	}
-	check.Len(t, seen, 2*perAccount, "every invitee reminded")
+	assert.Len(t, seen, 2*perAccount, "every invitee reminded")
 }
 
 // TestRetryInvitesConcurrent: several replicas retrying the same failed
@@ -215,7 +218,7 @@ func TestRetryInvitesConcurrent(t *testing.T) {
 	for i := range users {
 		email := fmt.Sprintf("r%02d@acme.com", i)
 		_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser(email, email, "00u-"+email))
-		must.NoError(t, err)
+		require.NoError(t, err)
 	}
 	e.n.set(false, false)
 	var (
@@ -229,7 +232,7 @@ func TestRetryInvitesConcurrent(t *testing.T) {
 		wg.Go(func() {
 			<-start
 			n, err := svc.RetryInvites(e.ctx, t0.Add(time.Minute))
-			check.NoError(t, err)
+			assert.NoError(t, err)
 			mu.Lock()
 			total += n
 			mu.Unlock()
@@ -237,12 +240,12 @@ func TestRetryInvitesConcurrent(t *testing.T) {
 	}
 	close(start)
 	wg.Wait()
-	check.Equal(t, users, total)
+	assert.Equal(t, users, total)
 	inv, _ := e.n.sent()
-	check.Len(t, inv, users)
+	assert.Len(t, inv, users)
 	seen := map[string]bool{}
 	for _, s := range inv {
-		check.False(t, seen[s], "%s invited twice", s)
+		assert.False(t, seen[s], "%s invited twice", s)
 		seen[s] = true
 	}
 }
@@ -251,15 +254,15 @@ func TestRetryInvitesConcurrent(t *testing.T) {
 func TestRunReminders(t *testing.T) {
 	e := newEnv(t)
 	_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("una@acme.com", "una@acme.com", "00u-una"))
-	must.NoError(t, err)
+	require.NoError(t, err)
 	e.clock.Advance(48 * time.Hour)
 	ctx, cancel := context.WithCancel(e.ctx)
 	n := &cancelOnReminder{recorder: e.n, cancel: cancel}
 	svc := linking.New(e.st, n, linking.WithClock(e.clock.Now))
 	err = svc.RunReminders(ctx, time.Hour)
-	check.ErrorIs(t, err, context.Canceled)
+	assert.ErrorIs(t, err, context.Canceled)
 	_, rem := e.n.sent()
-	check.Equal(t, []string{"acme/una@acme.com"}, rem)
+	assert.Equal(t, []string{"acme/una@acme.com"}, rem)
 }
 
 // cancelOnReminder cancels the runner's context once a reminder is sent.
@@ -280,22 +283,22 @@ func TestNilNotifier(t *testing.T) {
 	e := newEnv(t)
 	rulesOnly := linking.New(e.st, nil, linking.WithClock(e.clock.Now))
 	u, out, err := rulesOnly.ProvisionUser(e.ctx, acct, idpUser("ned@acme.com", "ned@acme.com", "00u-ned"))
-	must.NoError(t, err)
-	check.Equal(t, linking.OutcomeCreated, out)
-	check.Equal(t, store.StateInvited, u.State)
-	check.True(t, u.InvitedAt.Equal(t0), "InvitedAt set: the host invites on its own")
+	require.NoError(t, err)
+	assert.Equal(t, linking.OutcomeCreated, out)
+	assert.Equal(t, store.StateInvited, u.State)
+	assert.True(t, u.InvitedAt.Equal(t0), "InvitedAt set: the host invites on its own")
 
 	at := t0.Add(48 * time.Hour)
 	for _, pass := range []func(context.Context, time.Time) (int, error){rulesOnly.SendReminders, rulesOnly.RetryInvites} {
 		n, err := pass(e.ctx, at)
-		check.NoError(t, err)
-		check.Equal(t, 0, n)
+		assert.NoError(t, err)
+		assert.Equal(t, 0, n)
 	}
 	got, err := e.st.GetUser(e.ctx, acct, u.ID)
-	must.NoError(t, err)
-	check.True(t, got.RemindedAt.IsZero(), "nothing claimed")
+	require.NoError(t, err)
+	assert.True(t, got.RemindedAt.IsZero(), "nothing claimed")
 
 	n, err := e.svc.SendReminders(e.ctx, at)
-	must.NoError(t, err)
-	check.Equal(t, 1, n, "the host's Service sends it")
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "the host's Service sends it")
 }

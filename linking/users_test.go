@@ -4,6 +4,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/store"
 )
@@ -29,17 +32,17 @@ func TestProvisionUser(t *testing.T) {
 			in:      idpUser("alice@acme.com", "  ALICE@acme.COM ", "00u-alice"),
 			wantOut: linking.OutcomeLinked,
 			check: func(t *testing.T, e *env, ids []string, got store.User) {
-				check.Equal(t, ids[0], got.ID, "the existing user's id is answered")
-				check.True(t, got.Linked)
-				check.Equal(t, "00u-alice", got.ExternalID)
-				check.Equal(t, "alice@acme.com", got.UserName, "profile updated from the IdP")
-				check.Equal(t, "Given", got.Name.GivenName)
-				check.Equal(t, "Given Family", got.DisplayName)
-				check.Equal(t, store.StateActive, got.State, "state kept, u.State ignored")
-				check.True(t, got.InvitedAt.IsZero(), "a linked user is not invited")
-				check.Len(t, e.allUsers(t), 1, "no new user")
+				assert.Equal(t, ids[0], got.ID, "the existing user's id is answered")
+				assert.True(t, got.Linked)
+				assert.Equal(t, "00u-alice", got.ExternalID)
+				assert.Equal(t, "alice@acme.com", got.UserName, "profile updated from the IdP")
+				assert.Equal(t, "Given", got.Name.GivenName)
+				assert.Equal(t, "Given Family", got.DisplayName)
+				assert.Equal(t, store.StateActive, got.State, "state kept, u.State ignored")
+				assert.True(t, got.InvitedAt.IsZero(), "a linked user is not invited")
+				assert.Len(t, e.allUsers(t), 1, "no new user")
 				inv, _ := e.n.sent()
-				check.Empty(t, inv, "no invite for a linked user")
+				assert.Empty(t, inv, "no invite for a linked user")
 			},
 		},
 		{
@@ -50,8 +53,8 @@ func TestProvisionUser(t *testing.T) {
 			in:      idpUser("Bob@Acme.com", "", "00u-bob"),
 			wantOut: linking.OutcomeLinked,
 			check: func(t *testing.T, e *env, ids []string, got store.User) {
-				check.Equal(t, ids[0], got.ID)
-				check.Equal(t, "bob@acme.com", got.PrimaryEmail(), "host email kept when the IdP sends none")
+				assert.Equal(t, ids[0], got.ID)
+				assert.Equal(t, "bob@acme.com", got.PrimaryEmail(), "host email kept when the IdP sends none")
 			},
 		},
 		{
@@ -61,7 +64,7 @@ func TestProvisionUser(t *testing.T) {
 					Emails: []store.Email{{Value: "carol@acme.com"}},
 					Extra:  map[string]any{"seat": "A1", "team": "core"}}
 				u, err := e.st.CreateUser(e.ctx, acct, u)
-				must.NoError(t, err)
+				require.NoError(t, err)
 				return []string{u.ID}
 			},
 			in: func() store.User {
@@ -71,8 +74,8 @@ func TestProvisionUser(t *testing.T) {
 			}(),
 			wantOut: linking.OutcomeLinked,
 			check: func(t *testing.T, e *env, ids []string, got store.User) {
-				check.Equal(t, "CTO", got.Title)
-				check.Equal(t, map[string]any{"seat": "A1", "team": "platform"}, got.Extra)
+				assert.Equal(t, "CTO", got.Title)
+				assert.Equal(t, map[string]any{"seat": "A1", "team": "platform"}, got.Extra)
 			},
 		},
 		{
@@ -81,22 +84,22 @@ func TestProvisionUser(t *testing.T) {
 				u := e.hostUser(t, "dan", "dan@acme.com")
 				linking.Suspend(&u)
 				_, err := e.st.UpdateUser(e.ctx, acct, u)
-				must.NoError(t, err)
+				require.NoError(t, err)
 				return []string{u.ID}
 			},
 			in:      idpUser("dan@acme.com", "dan@acme.com", "00u-dan"),
 			wantOut: linking.OutcomeLinked,
 			check: func(t *testing.T, e *env, ids []string, got store.User) {
-				check.Equal(t, ids[0], got.ID)
-				check.Equal(t, store.StateSuspended, got.State)
-				check.True(t, got.Linked)
+				assert.Equal(t, ids[0], got.ID)
+				assert.Equal(t, store.StateSuspended, got.State)
+				assert.True(t, got.Linked)
 			},
 		},
 		{
 			name: "a host user linked to another IdP identity is a 409 that says so",
 			setup: func(t *testing.T, e *env) []string {
 				_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("erin@acme.com", "erin@acme.com", "00u-first"))
-				must.NoError(t, err)
+				require.NoError(t, err)
 				return nil
 			},
 			in:         idpUser("erin2@acme.com", "Erin@acme.com", "00u-second"),
@@ -104,8 +107,8 @@ func TestProvisionUser(t *testing.T) {
 			wantDetail: `a member with the email "erin@acme.com" already exists and is linked to a different identity provider user; unassign that user in your identity provider, or change this user's email, then retry`,
 			check: func(t *testing.T, e *env, _ []string, _ store.User) {
 				us := e.allUsers(t)
-				must.Len(t, us, 1)
-				check.Equal(t, "00u-first", us[0].ExternalID, "the existing link is untouched")
+				require.Len(t, us, 1)
+				assert.Equal(t, "00u-first", us[0].ExternalID, "the existing link is untouched")
 			},
 		},
 		{
@@ -114,7 +117,7 @@ func TestProvisionUser(t *testing.T) {
 				u := e.hostUser(t, "fay", "fay@acme.com")
 				u.Linked = true
 				_, err := e.st.UpdateUser(e.ctx, acct, u)
-				must.NoError(t, err)
+				require.NoError(t, err)
 				return nil
 			},
 			in:      idpUser("fay@acme.com", "fay@acme.com", "00u-fay"),
@@ -126,7 +129,7 @@ func TestProvisionUser(t *testing.T) {
 				u := e.hostUser(t, "fin", "fin@acme.com")
 				u.Linked = true
 				_, err := e.st.UpdateUser(e.ctx, acct, u)
-				must.NoError(t, err)
+				require.NoError(t, err)
 				return nil
 			},
 			in:      idpUser("fin@acme.com", "fin@acme.com", ""),
@@ -136,7 +139,7 @@ func TestProvisionUser(t *testing.T) {
 			name: "the same identity created twice is a store conflict (409 uniqueness)",
 			setup: func(t *testing.T, e *env) []string {
 				_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("gus@acme.com", "gus@acme.com", "00u-gus"))
-				must.NoError(t, err)
+				require.NoError(t, err)
 				return nil
 			},
 			in:      idpUser("gus@acme.com", "gus@acme.com", "00u-gus"),
@@ -154,8 +157,8 @@ func TestProvisionUser(t *testing.T) {
 			wantDetail: `2 existing members share the email "hal@acme.com", so provisioning cannot tell which one to link; give each member a unique email in the host, then retry`,
 			check: func(t *testing.T, e *env, _ []string, _ store.User) {
 				for _, u := range e.allUsers(t) {
-					check.False(t, u.Linked, "%s untouched", u.UserName)
-					check.Equal(t, int64(1), u.Version, "%s untouched", u.UserName)
+					assert.False(t, u.Linked, "%s untouched", u.UserName)
+					assert.Equal(t, int64(1), u.Version, "%s untouched", u.UserName)
 				}
 			},
 		},
@@ -167,18 +170,18 @@ func TestProvisionUser(t *testing.T) {
 			in:      idpUser("ivy@acme.com", "ivy@acme.com", "00u-ivy"),
 			wantOut: linking.OutcomeCreated,
 			check: func(t *testing.T, e *env, ids []string, got store.User) {
-				check.NotEqual(t, ids[0], got.ID)
-				check.Equal(t, store.StateInvited, got.State)
-				check.True(t, got.Active(), "an invitee reads active:true over SCIM")
-				check.True(t, got.Linked)
-				check.Equal(t, "00u-ivy", got.ExternalID)
-				check.True(t, got.InvitedAt.Equal(t0), "InvitedAt is the service clock's now")
+				assert.NotEqual(t, ids[0], got.ID)
+				assert.Equal(t, store.StateInvited, got.State)
+				assert.True(t, got.Active(), "an invitee reads active:true over SCIM")
+				assert.True(t, got.Linked)
+				assert.Equal(t, "00u-ivy", got.ExternalID)
+				assert.True(t, got.InvitedAt.Equal(t0), "InvitedAt is the service clock's now")
 				inv, _ := e.n.sent()
-				check.Equal(t, []string{"acme/ivy@acme.com"}, inv, "exactly one invite")
+				assert.Equal(t, []string{"acme/ivy@acme.com"}, inv, "exactly one invite")
 				old, err := e.st.GetUser(e.ctx, acct, ids[0])
-				must.NoError(t, err)
-				check.Equal(t, int64(1), old.Version, "old host account untouched")
-				check.False(t, old.Linked)
+				require.NoError(t, err)
+				assert.Equal(t, int64(1), old.Version, "old host account untouched")
+				assert.False(t, old.Linked)
 			},
 		},
 		{
@@ -223,13 +226,13 @@ func TestProvisionUser(t *testing.T) {
 			wantErr: store.ErrConflict,
 			check: func(t *testing.T, e *env, _ []string, _ store.User) {
 				inv, _ := e.n.sent()
-				check.Empty(t, inv, "no invite when nothing was stored")
+				assert.Empty(t, inv, "no invite when nothing was stored")
 			},
 		},
 		{
 			name: "provisioning off: 403 and nothing stored",
 			setup: func(t *testing.T, e *env) []string {
-				must.NoError(t, e.svc.DisableProvisioning(e.ctx, acct, owner))
+				require.NoError(t, e.svc.DisableProvisioning(e.ctx, acct, owner))
 				return nil
 			},
 			in:         idpUser("pat@acme.com", "pat@acme.com", "00u-pat"),
@@ -247,17 +250,17 @@ func TestProvisionUser(t *testing.T) {
 			before := e.allUsers(t)
 			got, out, err := e.svc.ProvisionUser(e.ctx, acct, tt.in)
 			if tt.wantErr != nil {
-				must.ErrorIs(t, err, tt.wantErr)
+				require.ErrorIs(t, err, tt.wantErr)
 				if tt.wantDetail != "" {
-					check.Equal(t, tt.wantDetail, detail(t, err))
+					assert.Equal(t, tt.wantDetail, detail(t, err))
 				}
-				check.Equal(t, before, e.allUsers(t), "nothing stored on refusal")
+				assert.Equal(t, before, e.allUsers(t), "nothing stored on refusal")
 			} else {
-				must.NoError(t, err)
-				check.Equal(t, tt.wantOut, out)
+				require.NoError(t, err)
+				assert.Equal(t, tt.wantOut, out)
 				stored, err := e.st.GetUser(e.ctx, acct, got.ID)
-				must.NoError(t, err)
-				check.Equal(t, stored, got, "the answer is what is stored")
+				require.NoError(t, err)
+				assert.Equal(t, stored, got, "the answer is what is stored")
 			}
 			if tt.check != nil {
 				tt.check(t, e, ids, got)
@@ -271,47 +274,47 @@ func TestProvisionUserConflictIsRich(t *testing.T) {
 	e.hostUser(t, "taken@acme.com", "someone@acme.com")
 	_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("taken@acme.com", "new@acme.com", "00u-x"))
 	var ce *store.ConflictError
-	must.ErrorAs(t, err, &ce)
-	check.Equal(t, "userName", ce.Attribute)
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, "userName", ce.Attribute)
 }
 
 func TestInviteFailureKeepsUserAndRetries(t *testing.T) {
 	e := newEnv(t)
 	e.n.set(true, false)
 	got, out, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("quin@acme.com", "quin@acme.com", "00u-quin"))
-	must.NoError(t, err, "the IdP gets its 201 even if the invite could not be sent")
-	check.Equal(t, linking.OutcomeCreated, out)
-	check.Equal(t, store.StateInvited, got.State)
-	check.True(t, got.InvitedAt.IsZero(), "InvitedAt reset so a retry pass picks it up")
+	require.NoError(t, err, "the IdP gets its 201 even if the invite could not be sent")
+	assert.Equal(t, linking.OutcomeCreated, out)
+	assert.Equal(t, store.StateInvited, got.State)
+	assert.True(t, got.InvitedAt.IsZero(), "InvitedAt reset so a retry pass picks it up")
 
 	// A failing retry leaves it pending.
 	e.clock.Advance(time.Minute)
 	n, err := e.svc.RetryInvites(e.ctx, e.clock.Now())
-	must.ErrorIs(t, err, errSMTP)
-	check.Equal(t, 0, n)
+	require.ErrorIs(t, err, errSMTP)
+	assert.Equal(t, 0, n)
 
 	e.n.set(false, false)
 	retryAt := e.clock.Advance(time.Minute)
 	n, err = e.svc.RetryInvites(e.ctx, retryAt)
-	must.NoError(t, err)
-	check.Equal(t, 1, n)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
 	n, err = e.svc.RetryInvites(e.ctx, e.clock.Advance(time.Minute))
-	must.NoError(t, err)
-	check.Equal(t, 0, n, "an invite is retried until sent, then never again")
+	require.NoError(t, err)
+	assert.Equal(t, 0, n, "an invite is retried until sent, then never again")
 	inv, _ := e.n.sent()
-	check.Equal(t, []string{"acme/quin@acme.com"}, inv)
+	assert.Equal(t, []string{"acme/quin@acme.com"}, inv)
 
 	u, err := e.st.GetUser(e.ctx, acct, got.ID)
-	must.NoError(t, err)
-	check.True(t, u.InvitedAt.Equal(retryAt))
+	require.NoError(t, err)
+	assert.True(t, u.InvitedAt.Equal(retryAt))
 
 	// The reminder clock starts at the successful invite.
 	n, err = e.svc.SendReminders(e.ctx, retryAt.Add(47*time.Hour))
-	must.NoError(t, err)
-	check.Equal(t, 0, n)
+	require.NoError(t, err)
+	assert.Equal(t, 0, n)
 	n, err = e.svc.SendReminders(e.ctx, retryAt.Add(48*time.Hour))
-	must.NoError(t, err)
-	check.Equal(t, 1, n)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
 }
 
 func TestSuspendReactivate(t *testing.T) {
@@ -330,20 +333,20 @@ func TestSuspendReactivate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			u := tt.u
 			linking.Suspend(&u)
-			check.Equal(t, tt.suspended, u.State)
-			check.False(t, u.Active())
+			assert.Equal(t, tt.suspended, u.State)
+			assert.False(t, u.Active())
 			linking.Reactivate(&u)
-			check.Equal(t, tt.back, u.State)
-			check.True(t, u.Active(), "a reactivated user reads active:true, invitee included")
-			check.Equal(t, tt.u.InvitedAt, u.InvitedAt, "times untouched")
-			check.Equal(t, tt.u.AcceptedAt, u.AcceptedAt)
+			assert.Equal(t, tt.back, u.State)
+			assert.True(t, u.Active(), "a reactivated user reads active:true, invitee included")
+			assert.Equal(t, tt.u.InvitedAt, u.InvitedAt, "times untouched")
+			assert.Equal(t, tt.u.AcceptedAt, u.AcceptedAt)
 		})
 	}
 	t.Run("reactivating a user who is not suspended changes nothing", func(t *testing.T) {
 		for _, s := range []store.UserState{store.StateInvited, store.StateActive} {
 			u := store.User{State: s}
 			linking.Reactivate(&u)
-			check.Equal(t, s, u.State)
+			assert.Equal(t, s, u.State)
 		}
 	})
 }
@@ -365,31 +368,31 @@ func TestAcceptInvite(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
 			u, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("rae@acme.com", "rae@acme.com", "00u-rae"))
-			must.NoError(t, err)
+			require.NoError(t, err)
 			tt.prepare(&u)
 			u, err = e.st.UpdateUser(e.ctx, acct, u)
-			must.NoError(t, err)
+			require.NoError(t, err)
 			acceptAt := e.clock.Advance(90 * 24 * time.Hour) // invites never expire
 
 			got, err := e.svc.AcceptInvite(e.ctx, acct, u.ID)
-			must.NoError(t, err)
-			check.Equal(t, tt.wantState, got.State)
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantState, got.State)
 			if tt.wantWrite {
-				check.Equal(t, u.Version+1, got.Version)
-				check.True(t, got.AcceptedAt.Equal(acceptAt))
+				assert.Equal(t, u.Version+1, got.Version)
+				assert.True(t, got.AcceptedAt.Equal(acceptAt))
 			} else {
-				check.Equal(t, u.Version, got.Version, "nothing written")
+				assert.Equal(t, u.Version, got.Version, "nothing written")
 			}
-			check.Equal(t, tt.wantAccepts, !got.AcceptedAt.IsZero())
+			assert.Equal(t, tt.wantAccepts, !got.AcceptedAt.IsZero())
 			if got.State == store.StateSuspended {
 				linking.Reactivate(&got)
-				check.Equal(t, store.StateActive, got.State, "an accepted user reactivates as active")
+				assert.Equal(t, store.StateActive, got.State, "an accepted user reactivates as active")
 			}
 		})
 	}
 	t.Run("missing user", func(t *testing.T) {
 		e := newEnv(t)
 		_, err := e.svc.AcceptInvite(e.ctx, acct, "nope")
-		must.ErrorIs(t, err, store.ErrNotFound)
+		require.ErrorIs(t, err, store.ErrNotFound)
 	})
 }
