@@ -262,3 +262,17 @@ func (s *Service) AcceptInvite(ctx context.Context, accountID, userID string) (s
 	}
 	return store.User{}, fmt.Errorf("linking: user %s kept changing while accepting: %w", userID, store.ErrVersionMismatch)
 }
+
+// MarkLinked records that the IdP has taken u over: Linked is set and, when
+// externalID is not empty, ExternalID too. ProvisionUser does this itself;
+// the SCIM layer calls MarkLinked when the IdP writes (PUT or PATCH) a host
+// user that it found through a lookup or an import instead of creating it
+// (Okta's own import-and-link path), so that a later create of a different
+// IdP identity with the same email is refused as linked elsewhere instead
+// of taking the user over a second time.
+func MarkLinked(u *store.User, externalID string) {
+	u.Linked = true
+	if externalID != "" {
+		u.ExternalID = externalID
+	}
+}

@@ -396,3 +396,22 @@ func TestAcceptInvite(t *testing.T) {
 		require.ErrorIs(t, err, store.ErrNotFound)
 	})
 }
+
+// TestMarkLinked: a host user the IdP found by lookup and then wrote is
+// protected from a second takeover by email.
+func TestMarkLinked(t *testing.T) {
+	e := newEnv(t)
+	u := e.hostUser(t, "okta-imported@acme.com", "imported@acme.com")
+	linking.MarkLinked(&u, "")
+	assert.True(t, u.Linked)
+	assert.Equal(t, "", u.ExternalID, "no externalId sent: none recorded")
+	linking.MarkLinked(&u, "00u-imported")
+	assert.Equal(t, "00u-imported", u.ExternalID)
+	_, err := e.st.UpdateUser(e.ctx, acct, u)
+	require.NoError(t, err)
+
+	_, _, err = e.svc.ProvisionUser(e.ctx, acct, idpUser("other@acme.com", "Imported@acme.com", "00u-other"))
+	require.ErrorIs(t, err, linking.ErrLinkedElsewhere)
+	_, _, err = e.svc.ProvisionUser(e.ctx, acct, idpUser("okta-imported@acme.com", "imported@acme.com", "00u-imported"))
+	require.ErrorIs(t, err, store.ErrConflict, "the same identity again is a plain conflict")
+}
