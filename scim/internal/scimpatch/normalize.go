@@ -59,26 +59,28 @@ func NormalizeBooleans(body []byte, s Schema, patch bool) ([]byte, bool, error) 
 }
 
 // hasStringBoolean reports whether body contains "true" or "false", with
-// the quotes, in any case.
+// the quotes, in any case. It looks for the closing `e"` of such a word
+// (rarer in JSON than quotes) and checks what precedes it.
 func hasStringBoolean(body []byte) bool {
-	for i := 0; i < len(body); {
-		j := bytes.IndexByte(body[i:], '"')
-		if j < 0 {
-			return false
+	for i := 5; i < len(body); i++ {
+		if body[i] != '"' || body[i-1]|0x20 != 'e' {
+			continue
 		}
-		i += j + 1
-		rest := body[i:]
-		if len(rest) >= 5 && rest[4] == '"' && foldEq(rest[:4], "true") ||
-			len(rest) >= 6 && rest[5] == '"' && foldEq(rest[:5], "false") {
+		if foldEq(body[i-5:i], "\"tru") ||
+			i >= 6 && foldEq(body[i-6:i-1], "\"fals") {
 			return true
 		}
 	}
 	return false
 }
 
-// foldEq reports whether b equals the lower-case ASCII word w in any case.
+// foldEq reports whether b equals w, a quote followed by a lower-case
+// ASCII word, with the letters in any case.
 func foldEq(b []byte, w string) bool {
-	for i := range len(w) {
+	if b[0] != w[0] {
+		return false
+	}
+	for i := 1; i < len(w); i++ {
 		if b[i]|0x20 != w[i] {
 			return false
 		}

@@ -32,9 +32,9 @@ type attribute struct {
 	typ        string
 	multi      bool
 	caseExact  bool
+	required   bool
 	mutability string
 	subs       map[string]*attribute // by lower-case name
-	subList    []*attribute          // schema order
 	primary    *attribute            // the "primary" sub-attribute, if any
 	value      *attribute            // the "value" sub-attribute, if any
 }
@@ -108,6 +108,7 @@ func newAttribute(a schema.CoreAttribute) *attribute {
 		typ:        a.AttributeType(),
 		multi:      a.MultiValued(),
 		caseExact:  a.CaseExact(),
+		required:   a.Required(),
 		mutability: a.Mutability(),
 	}
 	if subs := a.SubAttributes(); len(subs) > 0 {
@@ -115,7 +116,6 @@ func newAttribute(a schema.CoreAttribute) *attribute {
 		for _, sa := range subs {
 			sub := newAttribute(sa)
 			out.subs[strings.ToLower(sub.name)] = sub
-			out.subList = append(out.subList, sub)
 		}
 		out.primary = out.subs["primary"]
 		out.value = out.subs["value"]
@@ -133,7 +133,6 @@ func commonAttributes() []*attribute {
 	for _, name := range []string{"resourceType", "created", "lastModified", "location", "version"} {
 		sub := str(name, mutReadOnly, true)
 		meta.subs[strings.ToLower(name)] = sub
-		meta.subList = append(meta.subList, sub)
 	}
 	return []*attribute{
 		str("id", mutReadOnly, true),

@@ -261,6 +261,9 @@ func (u *userPatch) applyTarget(kind string, t target, value any) (bool, *Error)
 		kind = scim.PatchOperationRemove // null is unassigned (RFC 7643 2.5)
 	}
 	if kind == scim.PatchOperationRemove {
+		if t.attr.required && t.sub == nil && t.filter == nil {
+			return false, newError(ScimTypeInvalidValue, "%q is required and cannot be removed", t.path)
+		}
 		parent := u.parent(t.c, false)
 		if parent == nil {
 			return false, nil
@@ -299,6 +302,9 @@ func (u *userPatch) update(kind string, parent map[string]any, t target, value a
 		v, err := convert(a, value, t.path)
 		if err != nil {
 			return false, err
+		}
+		if a.required && v == "" {
+			return false, newError(ScimTypeInvalidValue, "%q is required and cannot be empty", t.path)
 		}
 		if cur != nil && equal(cur, v) {
 			return false, nil

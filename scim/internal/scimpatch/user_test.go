@@ -419,6 +419,10 @@ func TestApplyUserErrors(t *testing.T) {
 			`"emails[value gt \"a\"]": operator "gt" is not supported in a PATCH path; use eq, ne, co, sw, ew or pr`},
 		{"no target from an or filter", `[{"op":"replace","path":"emails[type eq \"home\" or type eq \"other\"].value","value":"x@example.com"}]`, "noTarget",
 			`"emails[type eq \"home\" or type eq \"other\"].value" matches no value, and a new one cannot be made from the filter; use a filter of eq comparisons joined by and`},
+		{"empty userName", `[{"op":"replace","path":"userName","value":""}]`, "invalidValue",
+			`"userName" is required and cannot be empty`},
+		{"remove userName", `[{"op":"remove","path":"userName"}]`, "invalidValue",
+			`"userName" is required and cannot be removed`},
 		{"all or nothing", `[{"op":"replace","path":"title","value":"CTO"},{"op":"replace","path":"groups","value":[]}]`, "mutability",
 			`"groups" is read-only; change group membership through the group instead`},
 	}
@@ -511,5 +515,19 @@ func assertError(t *testing.T, err error, scimType, detail string) {
 	}
 	if detail != "" && pe.Detail != detail {
 		t.Errorf("detail = %s\nwant     %s", pe.Detail, detail)
+	}
+}
+
+func TestZeroSchema(t *testing.T) {
+	var s scimpatch.Schema
+	p, err := filter.ParsePath([]byte("title"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = scimpatch.ApplyUser(baseUser(), []scim.PatchOperation{{Op: "replace", Path: &p, Value: "x"}}, s)
+	assertError(t, err, "invalidPath", "")
+	body := []byte(`{"active":"True"}`)
+	if out, changed, err := scimpatch.NormalizeBooleans(body, s, false); err != nil || changed || string(out) != string(body) {
+		t.Fatalf("NormalizeBooleans with the zero Schema: %s, %v, %v", out, changed, err)
 	}
 }
