@@ -82,7 +82,18 @@
 //
 // The IdP's pre-create lookup (userName eq "...") is answered by the store
 // over all the account's users, linked or not, so Okta's own import-and-link
-// path finds existing host users too.
+// path finds existing host users too; when the IdP then writes such a user
+// the SCIM layer marks it linked (MarkLinked).
+//
+// # Invites and reminders
+//
+// The reminder pass is a function the host calls with the current time
+// (SendReminders), or the ready-made loop RunReminders, which the host
+// starts in its own goroutine. It claims due invitees atomically in the
+// store (store.Reminders), so any number of replicas may run it at once and
+// each invitee is reminded once. RetryInvites, run by the same loop, resends
+// invites whose first delivery failed. A Service built with a nil Notifier
+// applies the rules but sends and claims nothing.
 //
 // # Allowed domains
 //
