@@ -156,11 +156,14 @@ func (m *Mapper) ToSCIM(u store.User) map[string]any {
 			if r.scim.fAttr != "primary" {
 				elem["primary"] = true
 			}
-			if r.scim.fAttr != "type" {
+			switch {
+			case r.scim.fAttr != "type":
 				if emailType == "" {
 					emailType = "work"
 				}
 				elem["type"] = emailType
+			case strings.EqualFold(emailType, r.scim.fStr):
+				elem["type"] = emailType // the stored spelling, "Work" or "work"
 			}
 		}
 	}
