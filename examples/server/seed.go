@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/scimkit/scimkit/store"
 )
@@ -83,6 +84,11 @@ func seedFile(ctx context.Context, st store.Store, account, path string) error {
 			DisplayName: su.DisplayName,
 			Emails:      []store.Email{{Value: su.Email, Type: "work", Primary: true}},
 			State:       state,
+		}
+		if state == store.StateInvited {
+			// The host sent this invite before provisioning started; the
+			// reminder pass counts from now.
+			u.InvitedAt = time.Now()
 		}
 		created, err := st.CreateUser(ctx, account, u)
 		if errors.Is(err, store.ErrConflict) {

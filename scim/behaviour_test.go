@@ -1,0 +1,264 @@
+package scim_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
+
+	"github.com/scimkit/scimkit/linking"
+	"github.com/scimkit/scimkit/scim"
+	"github.com/scimkit/scimkit/store"
+)
+
+func TestRateLimitAnswers429WithIntegerRetryAfter(t *testing.T) {
+	e := newEnv(t, "okta", scim.WithRateLimit(rate.Every(10e9), 2)) // 1 per 10 s, burst 2
+	for i := 0; i < 2; i++ {
+		status, _, body := e.do(t, "GET", "/Users", "")
+		require.Equal(t, http.StatusOK, status, body)
+	}
+	status, h, body := e.do(t, "GET", "/Users", "")
+	require.Equal(t, http.StatusTooManyRequests, status)
+	scimError(t, status, h, body)
+	secs, err := strconv.Atoi(h.Get("Retry-After"))
+	require.NoError(t, err, "Retry-After must be an integer number of seconds (Okta waits 5 minutes otherwise)")
+	assert.True(t, secs >= 1 && secs <= 10, "Retry-After %d", secs)
+}
+
+func TestRateLimitIsPerAccount(t *testing.T) {
+	e := newEnv(t, "okta", scim.WithRateLimit(rate.Every(10e9), 1))
+	ctx := context.Background()
+	_, err := e.st.CreateAccount(ctx, store.Account{ID: "other", ProvisioningEnabled: true})
+	require.NoError(t, err)
+	secret, hash, err := linking.NewToken()
+	require.NoError(t, err)
+	_, err = e.st.AddToken(ctx, "other", store.Token{Hash: hash})
+	require.NoError(t, err)
+
+	status, _, _ := e.do(t, "GET", "/Users", "")
+	require.Equal(t, http.StatusOK, status)
+	status, _, _ = e.do(t, "GET", "/Users", "")
+	require.Equal(t, http.StatusTooManyRequests, status)
+	status, _, _ = e.do(t, "GET", "/Users", "", "Authorization", "Bearer "+secret)
+	assert.Equal(t, http.StatusOK, status, "another account has its own bucket")
+}
+
+func TestSyncSwitchOffRefusesAndChangesNothing(t *testing.T) {
+	e := newEnv(t, "okta")
+	uid := createUser(t, e, "a@example.com")
+	ctx := context.Background()
+	a, err := e.st.GetAccount(ctx, testAccount)
+	require.NoError(t, err)
+	a.ProvisioningEnabled = false
+	_, err = e.st.UpdateAccount(ctx, a)
+	require.NoError(t, err)
+
+	before := e.snapshot(t)
+	for _, req := range [][3]string{
+		{"GET", "/Users", ""},
+		{"GET", "/Users/" + uid, ""},
+		{"POST", "/Users", fmt.Sprintf(oktaUser, "b@example.com", "b@example.com", "b")},
+		{"PATCH", "/Users/" + uid, patchBody(`{"op":"replace","value":{"active":false}}`)},
+		{"DELETE", "/Users/" + uid, ""},
+	} {
+		status, h, body := e.do(t, req[0], req[1], req[2])
+		require.Equal(t, http.StatusForbidden, status, "%s %s: %s", req[0], req[1], body)
+		_, detail := scimError(t, status, h, body)
+		assert.Contains(t, detail, "turned off")
+	}
+	assert.Equal(t, before, e.snapshot(t))
+
+	status, _, _ := e.do(t, "GET", "/ServiceProviderConfig", "")
+	assert.Equal(t, http.StatusOK, status, "discovery still answers while sync is off")
+
+	a, err = e.st.GetAccount(ctx, testAccount)
+	require.NoError(t, err)
+	a.ProvisioningEnabled = true
+	_, err = e.st.UpdateAccount(ctx, a)
+	require.NoError(t, err)
+	status, _, _ = e.do(t, "GET", "/Users/"+uid, "")
+	assert.Equal(t, http.StatusOK, status, "turning sync back on resumes")
+}
+
+// faultyStore fails or panics on GetUser, to exercise the error paths.
+type faultyStore struct {
+	store.Store
+	panicking bool
+}
+
+func (f faultyStore) GetUser(ctx context.Context, account, id string) (store.User, error) {
+	if f.panicking {
+		panic("boom: secret internal state")
+	}
+	return store.User{}, errors.New("dial tcp 10.0.0.5:5432: password=hunter2 refused")
+}
+
+func TestInternalErrorsAndPanicsDoNotLeak(t *testing.T) {
+	for _, panicking := range []bool{false, true} {
+		t.Run(fmt.Sprintf("panic=%v", panicking), func(t *testing.T) {
+			base := newEnv(t, "okta")
+			h, err := scim.New(faultyStore{Store: base.st, panicking: panicking})
+			require.NoError(t, err)
+			base.srv.Config.Handler = http.StripPrefix("/scim/v2", h)
+			status, hdr, body := base.do(t, "GET", "/Users/123", "")
+			require.Equal(t, http.StatusInternalServerError, status)
+			scimError(t, status, hdr, body)
+			assert.NotContains(t, body, "hunter2")
+			assert.NotContains(t, body, "boom")
+			// the server survives
+			status, _, _ = base.do(t, "GET", "/Users", "")
+			assert.Equal(t, http.StatusOK, status)
+		})
+	}
+}
+
+func TestETagAndIfMatch(t *testing.T) {
+	e := newEnv(t, "okta")
+	uid := createUser(t, e, "a@example.com")
+	status, h, body := e.do(t, "GET", "/Users/"+uid, "")
+	require.Equal(t, http.StatusOK, status)
+	assert.Equal(t, `W/"1"`, h.Get("ETag"))
+	var res struct{ Meta struct{ Version string } }
+	require.NoError(t, json.Unmarshal([]byte(body), &res))
+	assert.Equal(t, `W/"1"`, res.Meta.Version, "meta.version and the ETag agree")
+
+	status, h, body = e.do(t, "PATCH", "/Users/"+uid, patchBody(`{"op":"replace","path":"displayName","value":"X"}`), "If-Match", `W/"1"`)
+	require.Equal(t, http.StatusOK, status, body)
+	assert.Equal(t, `W/"2"`, h.Get("ETag"))
+
+	status, _, _ = e.do(t, "PATCH", "/Users/"+uid, patchBody(`{"op":"replace","path":"displayName","value":"Y"}`), "If-Match", `W/"1"`)
+	assert.Equal(t, http.StatusPreconditionFailed, status, "a stale If-Match is refused")
+
+	status, _, _ = e.do(t, "PATCH", "/Users/"+uid, patchBody(`{"op":"replace","path":"displayName","value":"Y"}`), "If-Match", `*`)
+	assert.Equal(t, http.StatusOK, status, "If-Match: * matches any version")
+
+	status, _, _ = e.do(t, "DELETE", "/Users/"+uid, "", "If-Match", `"3"`)
+	assert.Equal(t, http.StatusNoContent, status, "strong and weak forms of the current tag both match")
+}
+
+func TestAttributesAndExcludedAttributes(t *testing.T) {
+	e := newEnv(t, "okta")
+	uid := createUser(t, e, "a@example.com")
+	createGroup(t, e, "Eng", uid)
+
+	_, _, body := e.do(t, "GET", "/Users/"+uid+"?attributes=userName,name.givenName", "")
+	var m map[string]any
+	require.NoError(t, json.Unmarshal([]byte(body), &m))
+	assert.Equal(t, "a@example.com", m["userName"])
+	assert.Equal(t, map[string]any{"givenName": "A"}, m["name"])
+	assert.Equal(t, uid, m["id"], "id is always returned")
+	assert.NotContains(t, m, "emails")
+	assert.NotContains(t, m, "displayName")
+
+	_, _, body = e.do(t, "GET", "/Users?excludedAttributes=emails,groups", "")
+	var list struct{ Resources []map[string]any }
+	require.NoError(t, json.Unmarshal([]byte(body), &list))
+	require.Len(t, list.Resources, 1)
+	assert.NotContains(t, list.Resources[0], "emails")
+	assert.Contains(t, list.Resources[0], "userName")
+
+	_, _, body = e.do(t, "GET", "/Groups?attributes=displayName", "")
+	require.NoError(t, json.Unmarshal([]byte(body), &list))
+	require.Len(t, list.Resources, 1)
+	assert.NotContains(t, list.Resources[0], "members")
+	assert.Equal(t, "Eng", list.Resources[0]["displayName"])
+}
+
+func TestServiceProviderConfigTellsTheTruth(t *testing.T) {
+	e := newEnv(t, "okta", scim.WithMaxResults(150))
+	status, h, body := e.do(t, "GET", "/ServiceProviderConfig", "")
+	require.Equal(t, http.StatusOK, status)
+	assert.Equal(t, "application/scim+json", h.Get("Content-Type"))
+	var spc struct {
+		Patch, Bulk, Sort, ChangePassword struct{ Supported bool }
+		Etag                              struct{ Supported bool }
+		Filter                            struct {
+			Supported  bool
+			MaxResults int
+		}
+		AuthenticationSchemes []struct{ Type string }
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &spc))
+	assert.True(t, spc.Patch.Supported)
+	assert.True(t, spc.Etag.Supported, "If-Match is enforced, so ETags are supported")
+	assert.True(t, spc.Filter.Supported)
+	assert.Equal(t, 150, spc.Filter.MaxResults)
+	assert.False(t, spc.Bulk.Supported)
+	assert.False(t, spc.Sort.Supported)
+	require.Len(t, spc.AuthenticationSchemes, 1)
+	assert.Equal(t, "oauthbearertoken", spc.AuthenticationSchemes[0].Type)
+
+	for _, p := range []string{"/Schemas", "/ResourceTypes", "/Schemas/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"} {
+		status, h, _ := e.do(t, "GET", p, "")
+		assert.Equal(t, http.StatusOK, status, p)
+		assert.Equal(t, "application/scim+json", h.Get("Content-Type"), p)
+	}
+}
+
+func TestCountIsClampedToMaxResults(t *testing.T) {
+	e := newEnv(t, "okta", scim.WithMaxResults(2))
+	for _, u := range []string{"a", "b", "c"} {
+		createUser(t, e, u+"@example.com")
+	}
+	_, _, body := e.do(t, "GET", "/Users?count=100", "")
+	var list struct {
+		TotalResults, ItemsPerPage int
+		Resources                  []any
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &list))
+	assert.Equal(t, 3, list.TotalResults)
+	assert.Equal(t, 2, list.ItemsPerPage)
+	assert.Len(t, list.Resources, 2)
+}
+
+func TestSearchEndpoint(t *testing.T) {
+	e := newEnv(t, "okta")
+	createUser(t, e, "a@example.com")
+	uid := createUser(t, e, "b@example.com")
+	status, _, body := e.do(t, "POST", "/Users/.search", `{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"externalId eq \"ext-b@example.com\"","attributes":["userName"]}`)
+	require.Equal(t, http.StatusOK, status, body)
+	var list struct {
+		TotalResults int
+		Resources    []map[string]any
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &list))
+	require.Equal(t, 1, list.TotalResults, "externalId eq works in .search (the protocol library's own validator refuses it)")
+	assert.Equal(t, uid, list.Resources[0]["id"])
+	assert.NotContains(t, list.Resources[0], "emails")
+}
+
+func TestHooksSeeTheLifecycle(t *testing.T) {
+	e := newEnv(t, "okta")
+	uid := createUser(t, e, "a@example.com")
+	e.do(t, "PATCH", "/Users/"+uid, patchBody(`{"op":"replace","value":{"active":false}}`))
+	e.do(t, "PATCH", "/Users/"+uid, patchBody(`{"op":"replace","value":{"active":true}}`))
+	e.do(t, "PATCH", "/Users/"+uid, patchBody(`{"op":"replace","path":"displayName","value":"New"}`))
+	gid := createGroup(t, e, "Eng")
+	e.do(t, "PATCH", "/Groups/"+gid, patchBody(`{"op":"add","path":"members","value":[{"value":"`+uid+`"}]}`))
+	e.do(t, "PATCH", "/Groups/"+gid, patchBody(`{"op":"replace","path":"displayName","value":"Engineering"}`))
+	e.do(t, "DELETE", "/Groups/"+gid, "")
+	e.do(t, "DELETE", "/Users/"+uid, "")
+
+	var types []scim.EventType
+	for _, ev := range e.events {
+		types = append(types, ev.Type)
+		assert.Equal(t, testAccount, ev.AccountID)
+	}
+	assert.Equal(t, []scim.EventType{
+		scim.UserCreated, scim.UserSuspended, scim.UserReactivated, scim.UserUpdated,
+		scim.GroupCreated, scim.GroupMembersChanged, scim.GroupRenamed, scim.GroupDeleted, scim.UserDeleted,
+	}, types)
+}
+
+func TestPanickingHookDoesNotFailTheRequest(t *testing.T) {
+	e := newEnv(t, "okta", scim.WithHook(func(context.Context, scim.Event) { panic("host bug") }))
+	status, _, body := e.do(t, "POST", "/Users", fmt.Sprintf(oktaUser, "a@example.com", "a@example.com", "x"))
+	assert.Equal(t, http.StatusCreated, status, body)
+}
