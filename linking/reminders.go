@@ -90,7 +90,7 @@ func (s *Service) remindAccount(ctx context.Context, accountID string, before, n
 func (s *Service) releaseReminder(ctx context.Context, accountID string, u store.User) error {
 	claimed := u.RemindedAt
 	for range maxRetries {
-		if u.State != store.StateInvited || !u.RemindedAt.Equal(claimed) {
+		if u.State != store.StateInvited || !sameInstant(u.RemindedAt, claimed) {
 			return nil
 		}
 		u.RemindedAt = time.Time{}

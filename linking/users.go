@@ -186,7 +186,7 @@ func (s *Service) createInvited(ctx context.Context, accountID string, in store.
 func (s *Service) releaseInvite(ctx context.Context, accountID string, u store.User) (store.User, error) {
 	claimed := u.InvitedAt
 	for range maxRetries {
-		if u.State != store.StateInvited || !u.InvitedAt.Equal(claimed) {
+		if u.State != store.StateInvited || !sameInstant(u.InvitedAt, claimed) {
 			return u, nil
 		}
 		u.InvitedAt = time.Time{}
@@ -202,6 +202,15 @@ func (s *Service) releaseInvite(ctx context.Context, accountID string, u store.U
 		}
 	}
 	return u, store.ErrVersionMismatch
+}
+
+// sameInstant reports whether a and b are the same time as a store may
+// round-trip it (databases keep microseconds or milliseconds).
+func sameInstant(a, b time.Time) bool {
+	if a.IsZero() || b.IsZero() {
+		return a.IsZero() == b.IsZero()
+	}
+	return a.Sub(b).Abs() < time.Millisecond
 }
 
 // Suspend moves u to StateSuspended (the IdP's active:false, or a host
