@@ -1,6 +1,8 @@
 package scimpatch_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/scimkit/scimkit/scim/internal/scimpatch"
@@ -64,4 +66,27 @@ func BenchmarkNormalizeBooleansFast(b *testing.B) {
 // rewritten and re-encoded.
 func BenchmarkNormalizeBooleansSlow(b *testing.B) {
 	benchmarkNormalize(b, "entra_user_disable.json", true)
+}
+
+// BenchmarkApplyGroupReplace5000: Okta's "Push now" replace of a
+// 5,000-member group, then one add and one remove.
+func BenchmarkApplyGroupReplace5000(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString(`[{"op":"replace","path":"members","value":[`)
+	for i := range 5000 {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `{"value":"u%d"}`, i)
+	}
+	sb.WriteString(`]},{"op":"add","path":"members","value":[{"value":"x"}]},{"op":"remove","path":"members[value eq \"u7\"]"}]`)
+	e := newElimityServer(b)
+	ops := e.parse(b, "/Groups", patchBody(sb.String()))
+	b.ReportAllocs()
+	for b.Loop() {
+		p, err := scimpatch.ApplyGroup(ops)
+		if err != nil || len(p.Update.Members) != 5000 {
+			b.Fatal(len(p.Update.Members), err)
+		}
+	}
 }

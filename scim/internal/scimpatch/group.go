@@ -44,9 +44,11 @@ func ApplyGroup(ops []scim.PatchOperation) (GroupPatch, error) {
 type groupPatch struct {
 	upd store.GroupUpdate
 
-	// replace: the operations so far make the membership exactly set.
+	// replace: the operations so far make the membership exactly the ids
+	// in set, which maps each to the index in added of its latest add.
 	replace bool
-	set     []string
+	set     map[string]int
+	added   []string
 
 	// Without replace: the last action per id (true add, false remove),
 	// ids in first-seen order.
@@ -58,9 +60,11 @@ func (g *groupPatch) result() GroupPatch {
 	out := GroupPatch{Update: g.upd}
 	if g.replace {
 		out.Update.ReplaceMembers = true
-		out.Update.Members = slices.Clone(g.set)
-		if out.Update.Members == nil {
-			out.Update.Members = []string{}
+		out.Update.Members = make([]string, 0, len(g.set))
+		for i, id := range g.added {
+			if j, in := g.set[id]; in && j == i {
+				out.Update.Members = append(out.Update.Members, id)
+			}
 		}
 	} else {
 		for _, id := range g.order {
@@ -184,7 +188,7 @@ func (g *groupPatch) applyMembers(kind string, expr filter.Expression, value any
 		return nil
 	}
 	if kind == scim.PatchOperationRemove && value == nil {
-		g.replace, g.set = true, nil // remove every member
+		g.resetMembers(0) // remove every member
 		return nil
 	}
 	ids, err := memberIDs(value)
@@ -193,9 +197,7 @@ func (g *groupPatch) applyMembers(kind string, expr filter.Expression, value any
 	}
 	switch kind {
 	case scim.PatchOperationReplace:
-		g.replace, g.set = true, nil
-		clear(g.action)
-		g.order = nil
+		g.resetMembers(len(ids))
 		fallthrough
 	case scim.PatchOperationAdd:
 		for _, id := range ids {
@@ -209,16 +211,25 @@ func (g *groupPatch) applyMembers(kind string, expr filter.Expression, value any
 	return nil
 }
 
+// resetMembers makes the membership empty, forgetting earlier deltas:
+// later edits change that empty set. sizeHint is the expected set size.
+func (g *groupPatch) resetMembers(sizeHint int) {
+	g.replace = true
+	g.set = make(map[string]int, sizeHint)
+	g.added = g.added[:0]
+	clear(g.action)
+	g.order = nil
+}
+
 // edit records that id is added (add) or removed (!add), after everything
 // recorded so far.
 func (g *groupPatch) edit(id string, add bool) {
 	if g.replace {
-		i := slices.Index(g.set, id)
-		switch {
-		case add && i < 0:
-			g.set = append(g.set, id)
-		case !add && i >= 0:
-			g.set = slices.Delete(g.set, i, i+1)
+		if _, in := g.set[id]; add && !in {
+			g.set[id] = len(g.added)
+			g.added = append(g.added, id)
+		} else if !add {
+			delete(g.set, id)
 		}
 		return
 	}
@@ -241,17 +252,21 @@ func memberIDs(value any) ([]string, *Error) {
 		if !ok {
 			return nil, newError(ScimTypeInvalidValue, "member %d must be an object with a \"value\" holding a user id, not %s", i+1, describe(e))
 		}
-		if t, _ := get(m, "type"); t != nil {
-			if ts, _ := t.(string); strings.EqualFold(ts, "Group") {
-				return nil, newError(ScimTypeInvalidValue, "nested groups are not supported: member %d is a group; add its users instead", i+1)
+		var v any
+		for k, kv := range m {
+			switch {
+			case strings.EqualFold(k, "value"):
+				v = kv
+			case strings.EqualFold(k, "type"):
+				if ts, _ := kv.(string); strings.EqualFold(ts, "Group") {
+					return nil, newError(ScimTypeInvalidValue, "nested groups are not supported: member %d is a group; add its users instead", i+1)
+				}
+			case strings.EqualFold(k, "$ref"):
+				if rs, _ := kv.(string); strings.Contains(strings.ToLower(rs), "/groups/") {
+					return nil, newError(ScimTypeInvalidValue, "nested groups are not supported: member %d refers to a group; add its users instead", i+1)
+				}
 			}
 		}
-		if ref, _ := get(m, "$ref"); ref != nil {
-			if rs, _ := ref.(string); strings.Contains(strings.ToLower(rs), "/groups/") {
-				return nil, newError(ScimTypeInvalidValue, "nested groups are not supported: member %d refers to a group; add its users instead", i+1)
-			}
-		}
-		v, _ := get(m, "value")
 		id, ok := v.(string)
 		if !ok || id == "" {
 			return nil, newError(ScimTypeInvalidValue, "member %d has no user id: its \"value\" must be a non-empty string", i+1)

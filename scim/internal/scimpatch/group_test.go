@@ -80,6 +80,11 @@ func TestApplyGroupFolding(t *testing.T) {
 			want: store.GroupUpdate{ReplaceMembers: true, Members: []string{"u2", "u3"}},
 		},
 		{
+			name: "a member removed and added again after a replace goes last",
+			ops:  `[{"op":"replace","path":"members","value":[{"value":"a"},{"value":"b"}]},{"op":"remove","path":"members[value eq \"a\"]"},{"op":"add","path":"members","value":[{"value":"a"},{"value":"b"}]}]`,
+			want: store.GroupUpdate{ReplaceMembers: true, Members: []string{"b", "a"}},
+		},
+		{
 			name: "remove all members then add",
 			ops:  `[{"op":"remove","path":"members"},{"op":"add","path":"members","value":[{"value":"u3"}]}]`,
 			want: store.GroupUpdate{ReplaceMembers: true, Members: []string{"u3"}},
