@@ -128,6 +128,10 @@ func TestApplyUserGolden(t *testing.T) {
 			doc: baseUser(), want: with(obj{"active": false}), changed: true,
 		},
 		{
+			name: "entra disable with the aadOptscim062020 flag", file: "entra_user_disable_flag.json",
+			doc: baseUser(), want: with(obj{"active": false}), changed: true,
+		},
+		{
 			name: "entra enable with string", file: "entra_user_enable.json",
 			doc: with(obj{"active": false}), want: baseUser(), changed: true,
 		},
