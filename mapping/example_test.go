@@ -171,3 +171,31 @@ func ExampleMapper_ToUser_errors() {
 	// Output:
 	// emails[type eq "work"].value (host field email): "not-an-email" is not an email address
 }
+
+// Okta custom attributes (added in Okta's profile editor with an external
+// namespace) are declared once; each lands in store.User.Extra.
+func ExampleTable_AddExtension() {
+	const urn = "urn:ietf:params:scim:schemas:extension:acme:2.0:User"
+	table := mapping.Okta()
+	table.AddExtension(mapping.Extension{URN: urn, Name: "AcmeUser", Attributes: []mapping.ExtensionAttribute{
+		{Name: "badge", Type: mapping.TypeString},
+		{Name: "contractor", Type: mapping.TypeBoolean},
+	}})
+	m, err := mapping.New(table)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("published on /Schemas:", m.Extensions()[0].URN)
+
+	var u store.User
+	err = m.ToUser(map[string]any{
+		"userName": "ann@example.com",
+		"emails":   []any{map[string]any{"type": "work", "value": "ann@example.com"}},
+		urn:        map[string]any{"badge": " B-7 ", "contractor": true},
+	}, &u)
+	fmt.Println(u.Extra, err)
+	// Output:
+	// published on /Schemas: urn:ietf:params:scim:schemas:extension:acme:2.0:User
+	// map[badge:B-7 contractor:true] <nil>
+}

@@ -237,3 +237,48 @@ func TestMaps(t *testing.T) {
 		}
 	}
 }
+
+func TestAddExtension(t *testing.T) {
+	table := mapping.Okta()
+	rows := len(table.Rows)
+	ext := acmeExtension()
+	ext.Attributes[2].Required = true // seatCount
+	table.AddExtension(ext)
+	ext.Attributes[0].Name = "changedAfterAdd"
+	eq(t, 1, len(table.Extensions))
+	eq(t, "vaultTier", table.Extensions[0].Attributes[0].Name, "the table holds a copy")
+	got := table.Rows[rows:]
+	urn := "urn:ietf:params:scim:schemas:extension:acme:2.0:User:"
+	eq(t, 4, len(got))
+	eq(t, urn+"vaultTier", got[0].SCIM)
+	eq(t, "extra.vaultTier", got[0].Field)
+	eq(t, "[trim]", fmtTransforms(got[0].Transforms))
+	eq(t, "[]", fmtTransforms(got[1].Transforms), "no transform on a boolean")
+	eq(t, true, got[2].Required, "required follows the attribute")
+	eq(t, "[]", fmtTransforms(got[3].Transforms), "no transform on a list")
+
+	m := mustNew(t, table)
+	var u store.User
+	err := m.ToUser(map[string]any{"userName": "a", "emails": []any{map[string]any{"type": "work", "value": "a@x.io"}},
+		urn[:len(urn)-1]: map[string]any{"vaultTier": " Gold ", "isContractor": false}}, &u)
+	eq(t, []mapping.FieldError{{SCIM: urn + "seatCount", Field: "extra.seatCount", Problem: "is required but missing or empty"}},
+		problems(t, err))
+}
+
+func fmtTransforms(ts []mapping.Transform) string {
+	parts := make([]string, len(ts))
+	for i, tr := range ts {
+		parts[i] = tr.String()
+	}
+	return "[" + strings.Join(parts, " ") + "]"
+}
+
+func TestTableClone(t *testing.T) {
+	a := oktaWithCustom()
+	b := a.Clone()
+	b.Rows[0].Transforms[0] = mapping.Lower()
+	b.Rows[1].SCIM = "changed"
+	b.Extensions[0].Attributes[0].Name = "changed"
+	eq(t, oktaWithCustom(), a)
+	eq(t, mapping.Table{}, mapping.Table{}.Clone())
+}

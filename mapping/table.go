@@ -128,6 +128,21 @@ func (t Table) Clone() Table {
 	return out
 }
 
+// AddExtension declares custom IdP attributes in one step: it appends e to
+// t.Extensions and, for each attribute of e, a Both row mapping it to the
+// extra field of the same name (ExtraField(a.Name)), trimmed when it is a
+// single string. Adjust or remove the rows afterwards as needed.
+func (t *Table) AddExtension(e Extension) {
+	t.Extensions = append(t.Extensions, cloneExtensions([]Extension{e})...)
+	for _, a := range e.Attributes {
+		r := Row{SCIM: e.URN + ":" + a.Name, Field: ExtraField(a.Name), Required: a.Required}
+		if !a.MultiValued && (a.Type == TypeString || a.Type == TypeReference) {
+			r.Transforms = []Transform{Trim()}
+		}
+		t.Rows = append(t.Rows, r)
+	}
+}
+
 // Extension is a custom SCIM schema extension of the User resource, for
 // attributes no standard schema has (an IdP's custom attributes). Its
 // attributes arrive nested under the URN key of the resource, and a row
