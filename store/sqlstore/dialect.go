@@ -131,6 +131,7 @@ const (
 	errUnique
 	errForeignKey
 	errBadValue
+	errRetry // the transaction was aborted and may simply be run again
 )
 
 // classify tells what kind of failure err is and, for a unique violation,
@@ -149,6 +150,8 @@ func (d dialect) classify(err error) (errKind, string) {
 			return errForeignKey, ""
 		case "22021", "22P05", "54000": // bad byte sequence, untranslatable character, too long
 			return errBadValue, ""
+		case "40001", "40P01": // serialization_failure, deadlock_detected
+			return errRetry, ""
 		}
 		return errOther, ""
 	}

@@ -275,6 +275,9 @@ func (t *translator) compareString(c store.Compare, col column) (string, error) 
 		return col.expr + " <> ''", nil
 	}
 	v, ok := c.Value.(string)
+	if st, isState := c.Value.(store.UserState); isState && c.Attr == store.AttrState {
+		v, ok = string(st), true
+	}
 	if !ok {
 		return "", invalid("attribute %q compares strings, not %T", c.Attr, c.Value)
 	}

@@ -183,6 +183,20 @@ func (q q) row(ctx context.Context, query string, args ...any) *sql.Row {
 // from the start); on PostgreSQL it is READ COMMITTED and relies on row
 // locks, conditional updates and unique indexes.
 func (s *Store) write(ctx context.Context, fn func(q q) error) error {
+	// A transaction PostgreSQL aborts to break a deadlock (or a
+	// serialisation failure) changed nothing: run it again, a few times.
+	for attempt := 1; ; attempt++ {
+		err := s.writeOnce(ctx, fn)
+		if kind, _ := s.d.classify(err); kind != errRetry || attempt == maxAttempts {
+			return err
+		}
+	}
+}
+
+// maxAttempts bounds the runs of one write transaction.
+const maxAttempts = 5
+
+func (s *Store) writeOnce(ctx context.Context, fn func(q q) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -305,14 +305,19 @@ func (s *Store) UserByExternalID(ctx context.Context, accountID, externalID stri
 
 // UsersByEmail implements store.Users.
 func (s *Store) UsersByEmail(ctx context.Context, accountID, email string) ([]store.User, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	us, err := usersWhere(ctx, q{s.db, s.d}, `u.account_id = ? AND u.seq IN (
-		SELECT m.user_seq FROM scimkit_user_emails m WHERE m.account_id = ? AND m.value_fold = ?)`,
-		accountID, accountID, store.Fold(email))
+	var us []store.User
+	err := s.read(ctx, func(q q) error {
+		if err := accountExists(ctx, q, accountID); err != nil {
+			return err
+		}
+		var err error
+		us, err = usersWhere(ctx, q, `u.account_id = ? AND u.seq IN (
+			SELECT m.user_seq FROM scimkit_user_emails m WHERE m.account_id = ? AND m.value_fold = ?)`,
+			accountID, accountID, store.Fold(email))
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("sqlstore: users by email: %w", s.dbErr(ctx, err))
+		return nil, fmt.Errorf("sqlstore: users by email: %w", err)
 	}
 	return us, nil
 }
@@ -367,16 +372,26 @@ func (s *Store) DeleteUser(ctx context.Context, accountID, id string) error {
 			}
 			return err
 		}
-		res, err := q.exec(ctx, "DELETE FROM scimkit_users WHERE account_id = ? AND id = ?", accountID, id)
+		// Lock the user first: a concurrent membership insert (whose
+		// foreign key check takes a key-share lock on the user) then either
+		// finished before, and its group is bumped below, or fails after.
+		var seq int64
+		err := q.row(ctx, "SELECT seq FROM scimkit_users WHERE account_id = ? AND id = ?"+s.d.forUpdate(), accountID, id).Scan(&seq)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("user %q: %w", id, store.ErrNotFound)
+		}
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
+		// Every group that loses the user as a member gets a new version,
+		// as for any membership change.
+		if _, err := q.exec(ctx, `UPDATE scimkit_groups SET version = version + 1, modified = ?
+			WHERE account_id = ? AND id IN (SELECT m.group_id FROM scimkit_group_members m WHERE m.account_id = ? AND m.user_id = ?)`,
+			toNanos(s.stamp()), accountID, accountID, id); err != nil {
 			return err
-		} else if n == 0 {
-			return fmt.Errorf("user %q: %w", id, store.ErrNotFound)
 		}
-		return nil
+		_, err = q.exec(ctx, "DELETE FROM scimkit_users WHERE seq = ?", seq)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("sqlstore: delete user: %w", err)
@@ -424,6 +439,9 @@ func (s *Store) ClaimReminders(ctx context.Context, accountID string, invitedBef
 	stamp := s.stamp()
 	var out []store.User
 	err := s.write(ctx, func(q q) error {
+		if err := accountExists(ctx, q, accountID); err != nil {
+			return err
+		}
 		lock := ""
 		if s.d == dialectPostgres {
 			lock = " FOR UPDATE SKIP LOCKED"

@@ -1,0 +1,29 @@
+package sqlstore_test
+
+import (
+	"testing"
+
+	"github.com/scimkit/scimkit/store"
+	"github.com/scimkit/scimkit/store/storetest"
+)
+
+// The conformance suite, on a fresh database per subtest: a file in a temp
+// dir for SQLite, a fresh schema for PostgreSQL.
+
+func TestConformanceSQLite(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return open(t, sqliteDSN(t)) })
+}
+
+func TestConformanceSQLiteConcurrency(t *testing.T) {
+	storetest.RunConcurrency(t, func(t *testing.T) store.Store { return open(t, sqliteDSN(t)) })
+}
+
+func TestConformancePostgres(t *testing.T) {
+	postgresDSN(t) // skips (or fails in CI) without a server
+	storetest.Run(t, func(t *testing.T) store.Store { return open(t, postgresDSN(t)) })
+}
+
+func TestConformancePostgresConcurrency(t *testing.T) {
+	postgresDSN(t)
+	storetest.RunConcurrency(t, func(t *testing.T) store.Store { return open(t, postgresDSN(t)) })
+}
