@@ -348,6 +348,17 @@ var filterTests = []test{
 				return slices.Contains(mem[g.ID], strings.ToUpper(bob)) // case-exact
 			}},
 			{membersWhere(cmp("value", store.OpEq, eve)), func(g store.Group) bool { return slices.Contains(mem[g.ID], eve) }},
+			{cmp(store.AttrMemberValue, store.OpNe, bob), func(g store.Group) bool { // any member other than bob
+				return slices.ContainsFunc(mem[g.ID], func(m string) bool { return m != bob })
+			}},
+			{cmp(store.AttrMemberValue, store.OpPr, nil), func(g store.Group) bool { return len(mem[g.ID]) > 0 }},
+			{membersWhere(not(cmp("value", store.OpEq, alice))), func(g store.Group) bool {
+				return slices.ContainsFunc(mem[g.ID], func(m string) bool { return m != alice })
+			}},
+			{membersWhere(or(cmp("value", store.OpEq, alice), cmp("value", store.OpEq, eve))), func(g store.Group) bool {
+				return slices.Contains(mem[g.ID], alice) || slices.Contains(mem[g.ID], eve)
+			}},
+			{membersWhere(and()), func(g store.Group) bool { return len(mem[g.ID]) > 0 }},
 			{and(cmp(store.AttrID, store.OpEq, eng.ID), membersWhere(cmp("value", store.OpEq, alice))), func(g store.Group) bool { return g.ID == eng.ID }},
 			{and(cmp(store.AttrID, store.OpEq, eng.ID), membersWhere(cmp("value", store.OpEq, eve))), func(store.Group) bool { return false }},
 			{and(cmp(store.AttrMemberValue, store.OpEq, alice), cmp(store.AttrManaged, store.OpEq, false)), func(store.Group) bool { return false }},

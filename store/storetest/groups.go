@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -205,19 +206,25 @@ var groupTests = []test{
 	{"GroupsOfUser", func(t *testing.T, s store.Store) {
 		ctx := t.Context()
 		acct, u := groupFixture(t, s, 2)
-		g1 := createGroup(t, s, acct, store.Group{DisplayName: "One"})
-		g2 := createGroup(t, s, acct, store.Group{DisplayName: "Two"}, u[0])
-		g3 := createGroup(t, s, acct, store.Group{DisplayName: "Three"})
-		_, err := s.UpdateGroup(ctx, acct, g3.ID, store.GroupUpdate{AddMembers: []string{u[0]}})
-		noErr(t, err, "UpdateGroup must succeed")
-		_, err = s.UpdateGroup(ctx, acct, g1.ID, store.GroupUpdate{AddMembers: []string{u[0]}})
-		noErr(t, err, "UpdateGroup must succeed")
+		var want []string
+		for i := range 8 {
+			var initial []string
+			if i == 2 {
+				initial = []string{u[0]}
+			}
+			want = append(want, createGroup(t, s, acct, store.Group{DisplayName: fmt.Sprintf("G%d", i)}, initial...).ID)
+		}
+		// Join the others in a scrambled order.
+		for _, i := range []int{5, 0, 7, 3, 1, 6, 4} {
+			_, err := s.UpdateGroup(ctx, acct, want[i], store.GroupUpdate{AddMembers: []string{u[0]}})
+			noErr(t, err, "UpdateGroup must succeed")
+		}
 		gs, err := s.GroupsOfUser(ctx, acct, u[0])
 		noErr(t, err, "GroupsOfUser must succeed")
-		if ids := groupIDs(gs); !slices.Equal(ids, []string{g1.ID, g2.ID, g3.ID}) {
-			fail(t, "GroupsOfUser returns the user's groups in group creation order (not the order joined)", "got %q", ids)
+		if ids := groupIDs(gs); !slices.Equal(ids, want) {
+			fail(t, "GroupsOfUser returns the user's groups in group creation order (not the order joined)", "got %q, want %q", ids, want)
 		}
-		sameGroup(t, gs[0], getGroup(t, s, acct, g1.ID), "GroupsOfUser returns the groups as stored")
+		sameGroup(t, gs[0], getGroup(t, s, acct, want[0]), "GroupsOfUser returns the groups as stored")
 		gs, err = s.GroupsOfUser(ctx, acct, u[1])
 		noErr(t, err, "GroupsOfUser of a user in no group is not an error")
 		if len(gs) != 0 {
