@@ -215,27 +215,43 @@ func (g gen) valuePath() (string, bool) {
 	return s, simple
 }
 
-// term returns one term.
-func (g gen) term() (string, bool) {
+// term returns one term, and whether it compares a core ('c') or an
+// enterprise extension ('e') attribute, or neither (0, a value path).
+func (g gen) term() (string, bool, byte) {
 	if g.chance(0.3) {
-		return g.valuePath()
+		s, ok := g.valuePath()
+		return s, ok, 0
 	}
 	path, t, ok1 := g.attrPath()
 	e, ok2 := g.attrExp(path, t)
-	return e, ok1 && ok2
+	class := byte('c')
+	lower := strings.ToLower(path)
+	if strings.Contains(lower, "enterprise") {
+		class = 'e'
+	}
+	switch lower {
+	case "employeenumber", "costcenter", "organization", "division", "department", "manager.value":
+		class = 'e'
+	}
+	return e, ok1 && ok2, class
 }
 
 // filter returns a whole filter and whether it is simple.
 func (g gen) filter() (string, bool) {
-	s, simple := g.term()
+	s, simple, class := g.term()
+	classes := map[byte]bool{class: true}
 	for n := g.r.IntN(4); n > 0 && g.chance(0.5); n-- {
-		t, ok := g.term()
+		t, ok, class := g.term()
+		classes[class] = true
 		s1, ok1 := g.sp()
 		s2, ok2 := g.sp()
 		conj := g.recase(g.pick("and", "and", "and", "or"))
 		s += s1 + conj + s2 + t
 		simple = simple && ok && ok1 && ok2 && s1 != "" && s2 != "" && strings.EqualFold(conj, "and")
 	}
+	// ParseSimple leaves filters that mix core and enterprise comparisons
+	// to elimity, which rejects them.
+	simple = simple && !(classes['c'] && classes['e'])
 	switch g.r.IntN(20) {
 	case 0:
 		s, simple = "not("+s+")", false
@@ -330,6 +346,10 @@ func TestParseSimpleRefusals(t *testing.T) {
 		`emails[type eq "work" or value eq "x"]`,
 		`emails[not(type eq "work")]`,
 		`URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:USER:userName eq "a"`,
+		// elimity rejects comparisons of core and extension attributes in
+		// one filter; ParseSimple must not answer what it refuses.
+		`userName eq "a" and ` + ent + `department eq "Eng"`,
+		`employeeNumber eq "1" and active eq true`,
 	} {
 		t.Run(s, func(t *testing.T) {
 			_, err := scimfilter.Parse(s, scimfilter.Users)

@@ -25,12 +25,15 @@ import (
 // match in any case; schema URIs must be spelled exactly (as elimity
 // requires); terms are separated by single or repeated spaces.
 //
-// When ok is true, f is exactly what Parse returns for raw. ParseSimple
+// When ok is true, f is exactly what Parse returns for raw, and elimity's
+// validator accepts raw too, unless it has a sub-attribute after a value
+// path, a form elimity cannot parse. ParseSimple
 // returns ok false for every filter outside these shapes and for every
 // filter that Parse would reject (a number or null value, an unsupported
 // attribute, an operator that does not fit the attribute's type, an
-// unparsable date-time), so that the general path answers it with its
-// error.
+// unparsable date-time), and for filters comparing both core and
+// enterprise extension attributes, which elimity rejects; the general path
+// answers those.
 func ParseSimple(raw string, k Kind) (f store.Filter, ok bool) {
 	s := strings.TrimSpace(raw)
 	if k != Users && k != Groups || s == "" || len(s) > MaxLength {
@@ -52,6 +55,12 @@ func ParseSimple(raw string, k Kind) (f store.Filter, ok bool) {
 			return nil, false
 		}
 	}
+	if p.core && p.ext {
+		// elimity validates a filter against the core schema, then against
+		// each extension, as a whole: it rejects a filter that compares
+		// both core and enterprise attributes. Leave those to it.
+		return nil, false
+	}
 	if len(terms) == 1 {
 		return terms[0], true
 	}
@@ -64,6 +73,9 @@ type simple struct {
 	s string
 	i int
 	k Kind
+	// core and ext record whether a comparison of a core or an enterprise
+	// extension attribute was seen (value paths count as neither).
+	core, ext bool
 }
 
 // spaces skips spaces (only U+0020, as the grammar allows) and returns how
@@ -109,6 +121,7 @@ func (p *simple) term() (store.Filter, bool) {
 		p.i++
 		return p.valuePath(a)
 	}
+	p.core, p.ext = p.core || !a.ext, p.ext || a.ext
 	return p.attrExp(a, a.path)
 }
 
