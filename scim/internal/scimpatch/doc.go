@@ -37,8 +37,10 @@
 //     merge the given sub-attributes, leaving the others as they are
 //     (RFC 7644 3.5.2.3).
 //   - add on a multi-valued attribute appends the values not already
-//     present (exact duplicates are skipped); replace replaces the whole
-//     list; remove without a value removes the attribute, and with a value
+//     present: exact duplicates are skipped, and a value with the same
+//     "value" and "type" sub-attributes as an existing one (compared as
+//     filters compare) is merged into it instead of being listed twice.
+//     replace replaces the whole list; remove without a value removes the attribute, and with a value
 //     list removes only the listed values (matched on their "value"
 //     sub-attribute, case-insensitively unless caseExact).
 //   - A value filter (emails[type eq "work"]) selects elements: replace

@@ -399,7 +399,12 @@ func convertList(t target, value any) ([]any, *Error) {
 	return out, nil
 }
 
-// addValues appends values not already present (RFC 7644 3.5.2.1).
+// addValues adds values not already present (RFC 7644 3.5.2.1): exact
+// duplicates are skipped, and a complex value with the same "value" and
+// "type" as an existing one (compared as by filters) is merged into it, so
+// that adding {"value":"a@x.com","type":"work","primary":true} marks the
+// existing work address primary instead of listing it twice. Other values
+// are appended.
 func addValues(t target, list []any, value any) ([]any, []int, bool, *Error) {
 	vals, err := convertList(t, value)
 	if err != nil {
@@ -411,11 +416,61 @@ func addValues(t target, list []any, value any) ([]any, []int, bool, *Error) {
 		if slices.ContainsFunc(list, func(e any) bool { return equal(e, v) }) {
 			continue
 		}
+		if i := sameElement(t.attr, list, v); i >= 0 {
+			m := list[i].(map[string]any)
+			for k, sv := range v.(map[string]any) {
+				if old, ok := get(m, k); !ok || !equal(old, sv) {
+					set(m, k, sv)
+					changed = true
+				}
+			}
+			touched = append(touched, i)
+			continue
+		}
 		list = append(list, v)
 		touched = append(touched, len(list)-1)
 		changed = true
 	}
 	return list, touched, changed, nil
+}
+
+// sameElement returns the index of the element of list that has the same
+// "value" and "type" sub-attributes as the complex value v, or -1. Values
+// without a "value" sub-attribute never match.
+func sameElement(a *attribute, list []any, v any) int {
+	vm, ok := v.(map[string]any)
+	if !ok || a.value == nil {
+		return -1
+	}
+	if _, ok := vm[a.value.name]; !ok {
+		return -1
+	}
+	typ := a.sub("type")
+	for i, e := range list {
+		em, ok := e.(map[string]any)
+		if !ok || !sameSub(a.value, em, vm) || typ != nil && !sameSub(typ, em, vm) {
+			continue
+		}
+		return i
+	}
+	return -1
+}
+
+// sameSub reports whether the stored element e and the new value v agree
+// on sub-attribute sub: both absent, or equal (strings case-insensitively
+// unless caseExact).
+func sameSub(sub *attribute, e, v map[string]any) bool {
+	ev, eok := get(e, sub.name)
+	vv, vok := v[sub.name]
+	if !eok || !vok {
+		return eok == vok
+	}
+	es, ok1 := ev.(string)
+	vs, ok2 := vv.(string)
+	if ok1 && ok2 && !sub.caseExact {
+		return strings.EqualFold(es, vs)
+	}
+	return equal(ev, vv)
 }
 
 // updateAllSub sets a sub-attribute on every value ("emails.type"); with no
@@ -628,15 +683,8 @@ func sameValue(a *attribute, e, v any) bool {
 	}
 	em, _ := e.(map[string]any)
 	vm, _ := v.(map[string]any)
-	ev, _ := get(em, a.value.name)
-	vv, ok := vm[a.value.name]
-	if !ok {
+	if _, ok := vm[a.value.name]; !ok {
 		return equal(e, v)
 	}
-	es, ok1 := ev.(string)
-	vs, ok2 := vv.(string)
-	if ok1 && ok2 && !a.value.caseExact {
-		return strings.EqualFold(es, vs)
-	}
-	return equal(ev, vv)
+	return sameSub(a.value, em, vm)
 }

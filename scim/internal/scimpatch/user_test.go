@@ -233,6 +233,19 @@ func TestApplyUserSemantics(t *testing.T) {
 			changed: true,
 		},
 		{
+			name:    "add of a value with the same value and type (any case) merges into it",
+			ops:     `[{"op":"add","path":"emails","value":[{"value":"ADA@example.com","type":"Work","display":"Ada"},{"value":"ada@example.com","type":"home"}]}]`,
+			want:    with(obj{"emails": []any{obj{"value": "ADA@example.com", "type": "Work", "primary": true, "display": "Ada"}, obj{"value": "ada@example.com", "type": "home"}}}),
+			changed: true,
+		},
+		{
+			name:    "a host's []map[string]any list is handled",
+			doc:     with(obj{"emails": []map[string]any{{"value": "ada@example.com", "type": "work", "primary": true}}}),
+			ops:     `[{"op":"add","path":"emails","value":[{"value":"b@example.com","type":"home"}]}]`,
+			want:    with(obj{"emails": []any{obj{"value": "ada@example.com", "type": "work", "primary": true}, obj{"value": "b@example.com", "type": "home"}}}),
+			changed: true,
+		},
+		{
 			name:    "add of only duplicates is no change",
 			ops:     `[{"op":"add","path":"emails","value":[{"value":"ada@example.com","type":"work","primary":true}]}]`,
 			want:    baseUser(),

@@ -22,6 +22,12 @@ func deepCopy(v any) any {
 			out[i] = deepCopy(e)
 		}
 		return out
+	case []map[string]any: // as a host might build a multi-valued attribute
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = deepCopy(e)
+		}
+		return out
 	default:
 		return v
 	}
