@@ -387,3 +387,15 @@ func TestMapperConcurrentUse(t *testing.T) {
 	wg.Wait()
 	eq(t, map[string]any{"vaultTier": "x"}, shared.Extra)
 }
+
+func TestErrorsUnwrap(t *testing.T) {
+	m := mustNew(t, mapping.Okta())
+	var u store.User
+	err := m.ToUser(map[string]any{"userName": "a"}, &u)
+	var fe mapping.FieldError
+	if !errors.As(err, &fe) {
+		t.Fatalf("errors.As(%v, FieldError) failed", err)
+	}
+	eq(t, mapping.FieldError{SCIM: mapping.WorkEmail, Field: mapping.FieldEmail, Problem: "is required but missing or empty"}, fe)
+	eq(t, "invalid attributes", (&mapping.Errors{}).Error())
+}

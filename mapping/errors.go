@@ -68,6 +68,16 @@ func (e *Errors) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the problems as errors (FieldError values), so that
+// errors.As finds a FieldError.
+func (e *Errors) Unwrap() []error {
+	out := make([]error, len(e.Fields))
+	for i, f := range e.Fields {
+		out[i] = f
+	}
+	return out
+}
+
 // describe renders a JSON value for an error message, without fmt.
 func describe(v any) string {
 	switch v := v.(type) {

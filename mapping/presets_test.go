@@ -290,3 +290,39 @@ func TestPresetsAreFreshValues(t *testing.T) {
 		})
 	}
 }
+
+// The SCIM layer applies PATCH by rendering the user, patching the
+// resource and applying it back; Entra's usual update ops must land on
+// exactly the fields they name.
+func TestEntraPatchFlow(t *testing.T) {
+	m := mappingtest.New(t, mapping.Entra())
+	var u store.User
+	noErr(t, m.ToUser(mappingtest.Load(t, entraFile("create_user.json")), &u))
+	u.ID, u.State, u.Version = "id-7", store.StateActive, 4
+
+	res := m.ToSCIM(u)
+	// Replace emails[type eq "work"].value
+	for _, e := range res["emails"].([]any) {
+		if e := e.(map[string]any); e["type"] == "work" {
+			e["value"] = "Jane.Jones@Contoso.example"
+		}
+	}
+	// Replace name.familyName, Replace urn:...:employeeNumber,
+	// Remove urn:...:manager, Add title (single-valued: replace)
+	res["name"].(map[string]any)["familyName"] = "Jones"
+	res[store.EnterpriseURN].(map[string]any)["employeeNumber"] = "701985"
+	delete(res[store.EnterpriseURN].(map[string]any), "manager")
+	res["title"] = "Senior Tour Guide"
+
+	next := u.Clone()
+	noErr(t, m.ToUser(res, &next))
+	want := u.Clone()
+	want.Emails = work("jane.jones@contoso.example")
+	want.Name.FamilyName = "Jones"
+	want.Enterprise.EmployeeNumber = "701985"
+	want.Enterprise.ManagerID = ""
+	want.Title = "Senior Tour Guide"
+	if d := mappingtest.Diff(next, want); d != nil {
+		t.Errorf("patched user differs (got, want): %q", d)
+	}
+}
