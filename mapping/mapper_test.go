@@ -67,6 +67,16 @@ func TestNewRejectsStructuralProblems(t *testing.T) {
 			1, "must name a sub-attribute after the filter"},
 		{"reads its own filter attribute", base(mapping.Row{SCIM: `emails[type eq "work"].type`, Field: "extra.t"}),
 			1, "reads the sub-attribute its filter compares"},
+		{"filter with two comparisons", base(mapping.Row{SCIM: `emails[type eq "work" and primary eq true].value`, Field: mapping.FieldEmail}),
+			1, "must be one eq comparison"},
+		{"filter without value", base(mapping.Row{SCIM: `emails[type eq ].value`, Field: mapping.FieldEmail}),
+			1, "must be one eq comparison"},
+		{"core URN alone", base(mapping.Row{SCIM: mapping.CoreUserURN, Field: mapping.FieldTitle}),
+			1, "names a schema, not an attribute"},
+		{"core attribute twice, once URN-qualified", base(
+			mapping.Row{SCIM: mapping.CoreUserURN + ":title", Field: mapping.FieldTitle},
+			mapping.Row{SCIM: "title", Field: "extra.title"}),
+			2, `SCIM attribute "title" is already written by row 1`},
 		{"empty path", base(mapping.Row{SCIM: "", Field: mapping.FieldTitle}), 1, "SCIM path is empty"},
 		{"unknown host field", base(mapping.Row{SCIM: "title", Field: "jobTitle"}),
 			1, `unknown host field "jobTitle"`},
@@ -181,6 +191,9 @@ func TestNewAcceptsEveryPathForm(t *testing.T) {
 		mapping.Row{SCIM: ext.URN + ":hired", Field: "extra.hired"},
 		mapping.Row{SCIM: ext.URN + ":homepage", Field: "extra.homepage"},
 		mapping.Row{SCIM: ext.URN + ":ratio", Field: "extra.ratio"},
+		mapping.Row{SCIM: `addresses[type eq "home office"].country`, Field: "extra.country"},
+		mapping.Row{SCIM: `ims[ value eq "a]b" ].type`, Field: "extra.imType"},
+		mapping.Row{SCIM: "urn:ietf:params:scim:schemas:core:2.0:User:nickName", Field: mapping.FieldNickName},
 		// Two rows may read one attribute when only one writes it back.
 		mapping.Row{SCIM: "userName", Field: "extra.login", Direction: mapping.In},
 	)

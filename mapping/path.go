@@ -121,10 +121,14 @@ func (ss *schemaSet) parsePath(raw string) (path, string) {
 	var p path
 	defs := ss.core
 	rest := raw
-	if len(raw) > 4 && strings.EqualFold(raw[:4], "urn:") {
+	if hasURNPrefix(raw, CoreUserURN) {
+		// A fully qualified core attribute: core attributes live at the
+		// top level of the resource, so the URN only selects the schema.
+		rest = raw[len(CoreUserURN)+1:]
+	} else if len(raw) > 4 && strings.EqualFold(raw[:4], "urn:") {
 		urn, defsFor, ok := ss.splitURN(raw)
 		if !ok {
-			if strings.EqualFold(raw, store.EnterpriseURN) || ss.isExtension(raw) {
+			if strings.EqualFold(raw, store.EnterpriseURN) || strings.EqualFold(raw, CoreUserURN) || ss.isExtension(raw) {
 				return path{}, "SCIM path names a schema, not an attribute: append \":\" and the attribute name"
 			}
 			return path{}, "unknown schema URN in SCIM path (declare custom schemas in Table.Extensions)"
@@ -138,7 +142,7 @@ func (ss *schemaSet) parsePath(raw string) (path, string) {
 	var filter, sub string
 	hasFilter, hasSub := false, false
 	if i := strings.IndexByte(rest, '['); i >= 0 {
-		j := strings.IndexByte(rest, ']')
+		j := strings.LastIndexByte(rest, ']')
 		if j < i {
 			return path{}, "SCIM path has an unclosed filter"
 		}
@@ -247,28 +251,37 @@ func hasURNPrefix(raw, urn string) bool {
 
 // parseFilter parses `sub eq "string"` or `sub eq true|false`.
 func (p *path) parseFilter(f string, def attrDef) string {
-	fields := strings.Fields(f)
-	if len(fields) != 3 || !strings.EqualFold(fields[1], "eq") {
-		return "SCIM path filter must be one eq comparison, as in [type eq \"work\"] or [primary eq true]"
-	}
-	sd, ok := findAttr(def.subs, fields[0])
+	const shape = "SCIM path filter must be one eq comparison, as in [type eq \"work\"] or [primary eq true]"
+	f = strings.TrimSpace(f)
+	attr, rest, ok := strings.Cut(f, " ")
 	if !ok {
-		return "filter names unknown sub-attribute " + strconv.Quote(fields[0]) + " of " + strconv.Quote(def.name)
+		return shape
+	}
+	op, v, ok := strings.Cut(strings.TrimLeft(rest, " "), " ")
+	v = strings.TrimSpace(v)
+	if !ok || !strings.EqualFold(op, "eq") || v == "" {
+		return shape
+	}
+	sd, ok := findAttr(def.subs, attr)
+	if !ok {
+		return "filter names unknown sub-attribute " + strconv.Quote(attr) + " of " + strconv.Quote(def.name)
 	}
 	p.filtered = true
 	p.fAttr = sd.name
-	v := fields[2]
 	if sd.typ == TypeBoolean {
-		b, err := strconv.ParseBool(v)
-		if err != nil || (v != "true" && v != "false") {
+		b, ok := truth(v)
+		if !ok {
 			return "filter on boolean " + strconv.Quote(sd.name) + " must compare with true or false"
 		}
 		p.fIsBool, p.fBool = true, b
 		return ""
 	}
-	s, err := strconv.Unquote(v)
-	if err != nil || v[0] != '"' {
+	if v[0] != '"' {
 		return "filter on " + strconv.Quote(sd.name) + " must compare with a quoted string"
+	}
+	s, err := strconv.Unquote(v)
+	if err != nil {
+		return shape
 	}
 	p.fStr = s
 	return ""
