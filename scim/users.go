@@ -186,6 +186,11 @@ func (h *Handler) updateUser(r *http.Request, id string, mutate func(store.User)
 		if err != nil {
 			return elimity.Resource{}, h.forElimity(r, err, what)
 		}
+		if changed && !next.Linked {
+			// The IdP found this host user by lookup or import and now
+			// writes it: from here on it is the IdP's.
+			linking.MarkLinked(&next, next.ExternalID)
+		}
 		stored := cur
 		if changed {
 			if email := next.PrimaryEmail(); store.Fold(email) != store.Fold(cur.PrimaryEmail()) {

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/scimkit/scimkit/scim/scimtest"
+)
+
+// syncBuffer collects the server's output, written from several goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// start runs the server on a free loopback port and returns its base URL
+// and token; the server stops when the test ends.
+func start(t *testing.T, args ...string) (base, token string, out *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out = &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), out) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			assert.NoError(t, err, "clean shutdown")
+		case <-time.After(10 * time.Second):
+			t.Error("server did not shut down")
+		}
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		s := out.String()
+		if i := strings.Index(s, "Bearer token:"); i >= 0 && strings.Contains(s[i:], "\n") {
+			for _, line := range strings.Split(s, "\n") {
+				if v, ok := strings.CutPrefix(line, "SCIM base URL: "); ok {
+					base = v
+				}
+				if v, ok := strings.CutPrefix(line, "Bearer token:"); ok {
+					token = strings.TrimSpace(v)
+				}
+			}
+			require.NotEmpty(t, base)
+			require.NotEmpty(t, token)
+			return base, token, out
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("server exited: %v\n%s", err, out.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	t.Fatalf("server did not print its base URL and token:\n%s", out.String())
+	return "", "", nil
+}
+
+func TestServerStartsAndAnswers(t *testing.T) {
+	base, token, out := start(t, "-token", "s3cret-token-for-tests")
+	assert.Equal(t, "s3cret-token-for-tests", token)
+	req, _ := http.NewRequest("GET", base+"/Users?startIndex=1&count=2", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "application/scim+json", resp.Header.Get("Content-Type"))
+	var list struct{ TotalResults int }
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&list))
+	assert.Equal(t, 0, list.TotalResults)
+
+	require.Eventually(t, func() bool { return strings.Contains(out.String(), "scim request") }, 5*time.Second, 10*time.Millisecond)
+	assert.NotContains(t, out.String()[strings.Index(out.String(), "scim request"):], token, "the token is never logged")
+}
+
+func TestServerTokenFromEnvironment(t *testing.T) {
+	t.Setenv("SCIM_TOKEN", "from-the-environment")
+	_, token, _ := start(t)
+	assert.Equal(t, "from-the-environment", token)
+}
+
+func TestServerRandomToken(t *testing.T) {
+	t.Setenv("SCIM_TOKEN", "")
+	_, token, _ := start(t)
+	assert.True(t, strings.HasPrefix(token, "scimkit_"), token)
+	assert.Greater(t, len(token), 40)
+}
+
+// TestSeededLinking drives linking, allowed domains and managed groups end
+// to end through the -seed fixture.
+func TestSeededLinking(t *testing.T) {
+	base, token, _ := start(t, "-seed", filepath.Join("testdata", "seed.json"))
+	scimtest.Replay(t, base, token, filepath.Join("testdata", "flows", "seed_linking.json"))
+}
+
+func TestBadFlags(t *testing.T) {
+	for _, args := range [][]string{{"-idp", "ldap"}, {"-store", "mongodb://x"}, {"-seed", "does-not-exist.json"}, {"extra"}} {
+		err := run(context.Background(), append([]string{"-addr", "127.0.0.1:0"}, args...), &syncBuffer{})
+		assert.Error(t, err, "%v", args)
+	}
+}
