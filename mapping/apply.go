@@ -162,7 +162,7 @@ func (m *Mapper) ToSCIM(u store.User) map[string]any {
 					emailType = "work"
 				}
 				elem["type"] = emailType
-			case strings.EqualFold(emailType, r.scim.fStr):
+			case emailType != r.scim.fStr && strings.EqualFold(emailType, r.scim.fStr):
 				elem["type"] = emailType // the stored spelling, "Work" or "work"
 			}
 		}
