@@ -1,0 +1,91 @@
+package scimpatch_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/scimkit/scimkit/scim/internal/scimpatch"
+)
+
+func addGoldenSeeds(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+}
+
+// FuzzNormalizeBooleans: never panics; a rewritten body is valid JSON,
+// holds no more string booleans at the places rewritten (a second pass
+// changes nothing), and an unchanged body is returned as given.
+func FuzzNormalizeBooleans(f *testing.F) {
+	addGoldenSeeds(f)
+	f.Add([]byte(`{"active":"True","emails":[{"primary":"false"}]}`))
+	s := userSchema()
+	f.Fuzz(func(t *testing.T, body []byte) {
+		for _, patch := range []bool{false, true} {
+			out, changed, err := scimpatch.NormalizeBooleans(body, s, patch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !changed {
+				if !bytes.Equal(out, body) {
+					t.Fatalf("unchanged but different: %q", out)
+				}
+				continue
+			}
+			if !json.Valid(out) {
+				t.Fatalf("invalid JSON out: %q", out)
+			}
+			if again, changed2, _ := scimpatch.NormalizeBooleans(out, s, patch); changed2 {
+				t.Fatalf("second pass changed %q into %q", out, again)
+			}
+		}
+	})
+}
+
+// FuzzApplyUser feeds what elimity accepts to ApplyUser: never panics,
+// never modifies its input, returns nothing with an error and a
+// JSON-encodable document otherwise.
+func FuzzApplyUser(f *testing.F) {
+	addGoldenSeeds(f)
+	f.Add(patchBody(`[{"op":"remove","path":"emails[type eq \"work\" or primary eq true]"}]`))
+	f.Add(patchBody(`[{"op":"add","path":"emails[type eq \"home\"].value","value":"x@y"}]`))
+	e := newElimityServer(f)
+	s := userSchema()
+	f.Fuzz(func(t *testing.T, body []byte) {
+		body, _, _ = scimpatch.NormalizeBooleans(body, s, true)
+		code, _, ops := e.patch(t, "/Users", body)
+		if code != http.StatusNoContent {
+			return
+		}
+		doc := baseUser()
+		out, changed, err := scimpatch.ApplyUser(doc, ops, s)
+		if !reflect.DeepEqual(doc, baseUser()) {
+			t.Fatalf("input modified: %s", jsonString(doc))
+		}
+		if err != nil {
+			if out != nil || changed {
+				t.Fatalf("output with an error %v", err)
+			}
+			return
+		}
+		if _, err := json.Marshal(out); err != nil {
+			t.Fatalf("output not encodable: %v", err)
+		}
+		if !changed && !reflect.DeepEqual(out, baseUser()) {
+			t.Fatalf("changed=false but document differs: %s", jsonString(out))
+		}
+	})
+}
