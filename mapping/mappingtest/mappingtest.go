@@ -62,6 +62,23 @@ func AssertUser(t testing.TB, m *mapping.Mapper, file string, want store.User) s
 	return got
 }
 
+// AssertUpdate applies the payload in file (a PUT body, or a resource
+// after PATCH) onto a copy of before, as the SCIM layer does on an
+// update, and fails the test, listing every differing field, unless the
+// result equals want. Fields the table does not map keep before's values.
+// It returns the user it got.
+func AssertUpdate(t testing.TB, m *mapping.Mapper, file string, before, want store.User) store.User {
+	t.Helper()
+	got := before.Clone()
+	if err := m.ToUser(Load(t, file), &got); err != nil {
+		t.Fatalf("mappingtest: %s: ToUser failed: %v", file, err)
+	}
+	if d := Diff(got, want); len(d) > 0 {
+		t.Errorf("mappingtest: %s applied to the user gives a different user (got, want):\n\t%s", file, joinLines(d))
+	}
+	return got
+}
+
 // AssertInvalid applies the payload in file with m.ToUser and fails the
 // test unless ToUser rejects it with a *mapping.Errors whose problems are
 // exactly for the SCIM paths wantSCIM (in table order, canonical

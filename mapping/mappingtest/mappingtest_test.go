@@ -172,3 +172,20 @@ func ExampleDiff() {
 	// Name.FamilyName: "" != "Lee"
 	// DisplayName: "Ann" != "Ann Lee"
 }
+
+func TestAssertUpdate(t *testing.T) {
+	m := mappingtest.New(t, mapping.Okta())
+	put := filepath.Join("..", "..", "testdata", "okta", "users", "put_user.json")
+	before := oktaUser()
+	before.ID, before.State, before.Version, before.Title = "u-1", store.StateActive, 3, "kept: unmapped"
+	want := before.Clone()
+	want.Name.GivenName = "Testy"
+	want.DisplayName = "Testy User"
+	want.Locale = "" // absent from the PUT body
+	mappingtest.AssertUpdate(t, m, put, before, want)
+
+	r := run(func(tb testing.TB) { mappingtest.AssertUpdate(tb, m, put, before, before) })
+	if len(r.errors) != 1 || !strings.Contains(r.errors[0], `Name.GivenName: "Testy" != "Test"`) {
+		t.Errorf("errors %q", r.errors)
+	}
+}
