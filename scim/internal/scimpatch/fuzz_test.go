@@ -89,3 +89,41 @@ func FuzzApplyUser(f *testing.F) {
 		}
 	})
 }
+
+// FuzzApplyGroup feeds what elimity accepts to ApplyGroup and checks the
+// GroupUpdate invariants the store relies on: deltas disjoint and
+// duplicate-free, no deltas with ReplaceMembers, no empty ids.
+func FuzzApplyGroup(f *testing.F) {
+	addGoldenSeeds(f)
+	f.Add(patchBody(`[{"op":"replace","path":"members","value":[{"value":"a"}]},{"op":"remove","path":"members[value eq \"a\"]"},{"op":"add","path":"members","value":[{"value":"a"}]}]`))
+	e := newElimityServer(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		code, _, ops := e.patch(t, "/Groups", body)
+		if code != http.StatusNoContent {
+			return
+		}
+		p, err := scimpatch.ApplyGroup(ops)
+		if err != nil {
+			if !reflect.DeepEqual(p, scimpatch.GroupPatch{}) {
+				t.Fatalf("output with an error %v", err)
+			}
+			return
+		}
+		u := p.Update
+		if u.ReplaceMembers && (len(u.AddMembers) > 0 || len(u.RemoveMembers) > 0) {
+			t.Fatalf("deltas with ReplaceMembers: %s", jsonString(u))
+		}
+		seen := map[string]bool{}
+		for _, list := range [][]string{u.Members, u.AddMembers, u.RemoveMembers} {
+			for _, id := range list {
+				if id == "" || seen[id] {
+					t.Fatalf("empty or repeated id %q: %s", id, jsonString(u))
+				}
+				seen[id] = true
+			}
+		}
+		if u.DisplayName != nil && *u.DisplayName == "" {
+			t.Fatal("empty displayName")
+		}
+	})
+}
