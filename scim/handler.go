@@ -96,7 +96,7 @@ func New(st store.Store, opts ...Option) (*Handler, error) {
 		}
 		h.mapper = m
 	}
-	_, h.mapsExternalID = h.mapper.ToSCIM(store.User{ExternalID: "x"})["externalId"]
+	h.mapsExternalID, _ = h.mapper.Maps("externalId")
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}

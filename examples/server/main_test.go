@@ -122,3 +122,35 @@ func TestBadFlags(t *testing.T) {
 		assert.Error(t, err, "%v", args)
 	}
 }
+
+// TestSQLiteSurvivesRestart provisions a user, restarts the server on the
+// same SQLite file and finds the user and the token again.
+func TestSQLiteSurvivesRestart(t *testing.T) {
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "scim.db")
+	get := func(base, token, path string) (int, string) {
+		req, _ := http.NewRequest("GET", base+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(resp.Body)
+		return resp.StatusCode, b.String()
+	}
+
+	t.Run("first run", func(t *testing.T) {
+		base, token, _ := start(t, "-store", dsn, "-token", "durable-token", "-seed", filepath.Join("testdata", "seed.json"))
+		status, body := get(base, token, "/Users?count=0")
+		require.Equal(t, http.StatusOK, status, body)
+		assert.Contains(t, body, `"totalResults":4`)
+	})
+	t.Run("second run", func(t *testing.T) {
+		base, token, _ := start(t, "-store", dsn, "-token", "durable-token", "-seed", filepath.Join("testdata", "seed.json"))
+		status, body := get(base, token, "/Users?filter=userName%20eq%20%22ada@example.com%22")
+		require.Equal(t, http.StatusOK, status, body)
+		assert.Contains(t, body, `"totalResults":1`, "data survives a restart and re-seeding duplicates nothing")
+		status, body = get(base, token, "/Users?count=0")
+		require.Equal(t, http.StatusOK, status)
+		assert.Contains(t, body, `"totalResults":4`)
+	})
+}
