@@ -10,14 +10,6 @@ import (
 	"github.com/scimkit/scimkit/store"
 )
 
-// userRec is a stored user. Its fields are guarded by its account's lock.
-type userRec struct {
-	slot int
-	u    store.User
-}
-
-func (r *userRec) setSlot(i int) { r.slot = i }
-
 // userOrder orders users by creation (slots keep creation order).
 func userOrder(x, y *userRec) int { return x.slot - y.slot }
 
@@ -31,10 +23,10 @@ func validateUser(u *store.User) error {
 	return nil
 }
 
-// emailKeys returns the distinct folded email values of u.
-func emailKeys(u *store.User) []string {
-	keys := make([]string, 0, len(u.Emails))
-	for _, e := range u.Emails {
+// emailKeys returns the distinct folded values of emails.
+func emailKeys(emails []store.Email) []string {
+	keys := make([]string, 0, len(emails))
+	for _, e := range emails {
 		if k := store.Fold(e.Value); !slices.Contains(keys, k) {
 			keys = append(keys, k)
 		}
@@ -57,23 +49,23 @@ func (a *account) checkUnique(u *store.User, self *userRec) error {
 }
 
 func (a *account) indexUser(r *userRec) {
-	a.userByID[r.u.ID] = r
-	a.userByName[store.Fold(r.u.UserName)] = r
-	if r.u.ExternalID != "" {
-		a.userByExternalID[r.u.ExternalID] = r
+	a.userByID[r.id] = r
+	a.userByName[store.Fold(r.userName)] = r
+	if r.externalID != "" {
+		a.userByExternalID[r.externalID] = r
 	}
-	for _, k := range emailKeys(&r.u) {
+	for _, k := range emailKeys(r.emails) {
 		a.usersByEmail[k] = append(a.usersByEmail[k], r)
 	}
 }
 
 func (a *account) unindexUser(r *userRec) {
-	delete(a.userByID, r.u.ID)
-	delete(a.userByName, store.Fold(r.u.UserName))
-	if r.u.ExternalID != "" {
-		delete(a.userByExternalID, r.u.ExternalID)
+	delete(a.userByID, r.id)
+	delete(a.userByName, store.Fold(r.userName))
+	if r.externalID != "" {
+		delete(a.userByExternalID, r.externalID)
 	}
-	for _, k := range emailKeys(&r.u) {
+	for _, k := range emailKeys(r.emails) {
 		rs := slices.DeleteFunc(a.usersByEmail[k], func(x *userRec) bool { return x == r })
 		if len(rs) == 0 {
 			delete(a.usersByEmail, k)
@@ -109,10 +101,11 @@ func (s *Store) CreateUser(ctx context.Context, accountID string, u store.User) 
 	u.Created = s.clock()
 	u.Modified = u.Created
 	u.Version = 1
-	r := &userRec{u: u}
+	r := &userRec{}
+	r.set(&u)
 	a.users.add(r)
 	a.indexUser(r)
-	return r.u.Clone(), nil
+	return r.clone(), nil
 }
 
 // GetUser implements store.Users.
@@ -127,7 +120,7 @@ func (s *Store) GetUser(ctx context.Context, accountID, id string) (store.User, 
 	if r == nil {
 		return store.User{}, userNotFound(id)
 	}
-	return r.u.Clone(), nil
+	return r.clone(), nil
 }
 
 // UserByUserName implements store.Users.
@@ -142,7 +135,7 @@ func (s *Store) UserByUserName(ctx context.Context, accountID, userName string) 
 	if r == nil {
 		return store.User{}, fmt.Errorf("memstore: userName %q: %w", userName, store.ErrNotFound)
 	}
-	return r.u.Clone(), nil
+	return r.clone(), nil
 }
 
 // UserByExternalID implements store.Users.
@@ -157,7 +150,7 @@ func (s *Store) UserByExternalID(ctx context.Context, accountID, externalID stri
 	if r == nil {
 		return store.User{}, fmt.Errorf("memstore: externalId %q: %w", externalID, store.ErrNotFound)
 	}
-	return r.u.Clone(), nil
+	return r.clone(), nil
 }
 
 // UsersByEmail implements store.Users.
@@ -171,7 +164,7 @@ func (s *Store) UsersByEmail(ctx context.Context, accountID, email string) ([]st
 	rs := slices.SortedFunc(slices.Values(a.usersByEmail[store.Fold(email)]), userOrder)
 	out := make([]store.User, len(rs))
 	for i, r := range rs {
-		out[i] = r.u.Clone()
+		out[i] = r.clone()
 	}
 	return out, nil
 }
@@ -197,15 +190,15 @@ func (s *Store) ListUsers(ctx context.Context, accountID string, q store.Query) 
 	if match == nil {
 		page.Total = a.users.len()
 		for _, r := range a.users.page(start, count) {
-			page.Users = append(page.Users, r.u.Clone())
+			page.Users = append(page.Users, r.clone())
 		}
 		return page, nil
 	}
 	visit := func(r *userRec) bool {
-		if match(&r.u) {
+		if u := r.view(); match(&u) {
 			page.Total++
 			if page.Total >= start && page.Total-start < count {
-				page.Users = append(page.Users, r.u.Clone())
+				page.Users = append(page.Users, r.clone())
 			}
 		}
 		return true
@@ -236,20 +229,20 @@ func (s *Store) UpdateUser(ctx context.Context, accountID string, u store.User) 
 	if r == nil {
 		return store.User{}, userNotFound(u.ID)
 	}
-	if r.u.Version != u.Version {
+	if r.version != u.Version {
 		return store.User{}, fmt.Errorf("memstore: user %q is at version %d, not %d: %w",
-			u.ID, r.u.Version, u.Version, store.ErrVersionMismatch)
+			u.ID, r.version, u.Version, store.ErrVersionMismatch)
 	}
 	if err := a.checkUnique(&u, r); err != nil {
 		return store.User{}, err
 	}
 	a.unindexUser(r)
-	u.Created = r.u.Created
+	u.Created = r.created
 	u.Modified = s.clock()
-	u.Version = r.u.Version + 1
-	r.u = u
+	u.Version = r.version + 1
+	r.set(&u)
 	a.indexUser(r)
-	return r.u.Clone(), nil
+	return r.clone(), nil
 }
 
 // DeleteUser implements store.Users. Every group that loses the user as a
@@ -312,13 +305,12 @@ func (s *Store) ClaimReminders(ctx context.Context, accountID string, invitedBef
 	defer a.mu.Unlock()
 	modified := s.clock()
 	a.users.all(func(r *userRec) bool {
-		u := &r.u
-		if u.State == store.StateInvited && !u.InvitedAt.IsZero() &&
-			!u.InvitedAt.After(invitedBefore) && u.RemindedAt.IsZero() {
-			u.RemindedAt = now
-			u.Modified = modified
-			u.Version++
-			out = append(out, u.Clone())
+		if m := r.more; r.state == store.StateInvited && m != nil && !m.invitedAt.IsZero() &&
+			!m.invitedAt.After(invitedBefore) && m.remindedAt.IsZero() {
+			m.remindedAt = now
+			r.modified = modified
+			r.version++
+			out = append(out, r.clone())
 		}
 		return len(out) < limit
 	})
