@@ -188,7 +188,7 @@ func lookupSub(multi, name string) (attr, bool) {
 		if !ok {
 			return attr{}, false
 		}
-		if strings.EqualFold(a.path, name) {
+		if len(a.path) == len(name) && strings.EqualFold(a.path, name) {
 			return a, true
 		}
 	}
@@ -198,7 +198,7 @@ func lookupSub(multi, name string) (attr, bool) {
 // not empty, ignoring case, without building the joined string.
 func pathEqual(p, name, sub string) bool {
 	if sub == "" {
-		return strings.EqualFold(p, name)
+		return len(p) == len(name) && strings.EqualFold(p, name)
 	}
 	return len(p) == len(name)+1+len(sub) &&
 		strings.EqualFold(p[:len(name)], name) && p[len(name)] == '.' &&

@@ -112,7 +112,7 @@ func (c converter) attrExp(e *filter.AttributeExpression) (store.Filter, *Error)
 	if err != nil {
 		return nil, err
 	}
-	return compare(a, name, e.Operator, e.CompareValue)
+	return compare(a, name, e.Operator, valueOf(e.CompareValue))
 }
 
 // resolve finds the attribute p names and the name to use for it in error
@@ -174,11 +174,51 @@ func multiNames(k Kind) string {
 	return "emails"
 }
 
+// value is a compare value as the filter-parser gives it: a string (the
+// text between the quotes, escapes undecoded), a bool, or anything else
+// (null, numbers) in other. It exists so that ParseSimple can hand a
+// string to compare without boxing it in an interface first.
+type value struct {
+	kind  valueKind
+	s     string
+	b     bool
+	other any
+}
+
+type valueKind uint8
+
+const (
+	vOther valueKind = iota
+	vString
+	vBool
+)
+
+func valueOf(v any) value {
+	switch v := v.(type) {
+	case string:
+		return value{kind: vString, s: v}
+	case bool:
+		return value{kind: vBool, b: v}
+	}
+	return value{other: v}
+}
+
+// show renders v as the filter would have written it, for error details.
+func (v value) show() string {
+	switch v.kind {
+	case vString:
+		return quoteShort(v.s)
+	case vBool:
+		return strconv.FormatBool(v.b)
+	}
+	return showValue(v.other)
+}
+
 // compare builds the comparison of attribute a (called name in errors)
 // with the operator and value as the filter-parser gives them. Both
 // FromExpression and ParseSimple build every comparison here, which is what
 // keeps their results identical.
-func compare(a attr, name string, op filter.CompareOperator, v any) (store.Filter, *Error) {
+func compare(a attr, name string, op filter.CompareOperator, v value) (store.Filter, *Error) {
 	o, ok := storeOp(op)
 	if !ok {
 		return nil, errorf(strconv.Quote(string(op)), " is not a SCIM comparison operator; use eq, ne, co, sw, ew, gt, ge, lt, le or pr")
@@ -198,11 +238,11 @@ func compare(a attr, name string, op filter.CompareOperator, v any) (store.Filte
 		if o != store.OpEq && o != store.OpNe {
 			return nil, errorf("operator ", string(o), " cannot be used with the boolean attribute ", strconv.Quote(name), "; use eq, ne or pr")
 		}
-		switch v := v.(type) {
-		case bool:
-			return store.Compare{Attr: a.canon, Op: o, Value: v}, nil
-		case string:
-			if s, ok := unescape(v); ok {
+		switch v.kind {
+		case vBool:
+			return store.Compare{Attr: a.canon, Op: o, Value: v.b}, nil
+		case vString:
+			if s, ok := unescape(v.s); ok {
 				switch {
 				case strings.EqualFold(s, "true"):
 					return store.Compare{Attr: a.canon, Op: o, Value: true}, nil
@@ -211,27 +251,26 @@ func compare(a attr, name string, op filter.CompareOperator, v any) (store.Filte
 				}
 			}
 		}
-		return nil, errorf(strconv.Quote(name), " needs true or false, got ", showValue(v))
+		return nil, errorf(strconv.Quote(name), " needs true or false, got ", v.show())
 	case tTime:
 		switch o {
 		case store.OpCo, store.OpSw, store.OpEw:
 			return nil, errorf("operator ", string(o), " cannot be used with the date-time attribute ", strconv.Quote(name),
 				"; use eq, ne, gt, ge, lt, le or pr")
 		}
-		if s, ok := v.(string); ok {
-			if s, ok := unescape(s); ok {
+		if v.kind == vString {
+			if s, ok := unescape(v.s); ok {
 				if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 					return store.Compare{Attr: a.canon, Op: o, Value: t}, nil
 				}
 			}
 		}
-		return nil, errorf(strconv.Quote(name), " needs an RFC 3339 date-time such as \"2026-01-02T15:04:05Z\", got ", showValue(v))
+		return nil, errorf(strconv.Quote(name), " needs an RFC 3339 date-time such as \"2026-01-02T15:04:05Z\", got ", v.show())
 	default:
-		s, ok := v.(string)
-		if !ok {
-			return nil, errorf(strconv.Quote(name), " needs a string value in double quotes, got ", showValue(v))
+		if v.kind != vString {
+			return nil, errorf(strconv.Quote(name), " needs a string value in double quotes, got ", v.show())
 		}
-		s, ok = unescape(s)
+		s, ok := unescape(v.s)
 		if !ok {
 			return nil, errorf("the value compared with ", strconv.Quote(name), " is not valid UTF-8 text")
 		}

@@ -218,7 +218,7 @@ func (p *simple) attrExp(a attr, name string) (store.Filter, bool) {
 	}
 	op := filter.CompareOperator(p.s[p.i : p.i+2])
 	p.i += 2
-	var v any
+	var v value
 	if op[0]|0x20 == 'p' && op[1]|0x20 == 'r' {
 		op = filter.PR
 	} else {
@@ -240,24 +240,18 @@ func (p *simple) attrExp(a attr, name string) (store.Filter, bool) {
 // value parses a JSON string (accepting exactly the characters and escapes
 // the filter-parser accepts) or true/false. Numbers and null are left to
 // the general path, which rejects them for every supported attribute.
-func (p *simple) value() (any, bool) {
+func (p *simple) value() (value, bool) {
 	if p.i >= len(p.s) {
-		return nil, false
+		return value{}, false
 	}
 	switch p.s[p.i] | 0x20 {
 	case 't':
-		if p.word("true") {
-			return true, true
-		}
-		return nil, false
+		return value{kind: vBool, b: true}, p.word("true")
 	case 'f':
-		if p.word("false") {
-			return false, true
-		}
-		return nil, false
+		return value{kind: vBool, b: false}, p.word("false")
 	}
 	if p.s[p.i] != '"' {
-		return nil, false
+		return value{}, false
 	}
 	start := p.i + 1
 	for j := start; j < len(p.s); {
@@ -267,10 +261,10 @@ func (p *simple) value() (any, bool) {
 			p.i = j + 1
 			// The filter-parser returns the text between the quotes with
 			// its escapes; compare decodes them, as for FromExpression.
-			return p.s[start:j], true
+			return value{kind: vString, s: p.s[start:j]}, true
 		case c == '\\':
 			if j+1 >= len(p.s) {
-				return nil, false
+				return value{}, false
 			}
 			switch p.s[j+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
@@ -280,25 +274,25 @@ func (p *simple) value() (any, bool) {
 				// only.
 				if j+6 > len(p.s) || !isUpperHex(p.s[j+2]) || !isUpperHex(p.s[j+3]) ||
 					!isUpperHex(p.s[j+4]) || !isUpperHex(p.s[j+5]) {
-					return nil, false
+					return value{}, false
 				}
 				j += 6
 			default:
-				return nil, false
+				return value{}, false
 			}
 		case c < 0x20:
-			return nil, false
+			return value{}, false
 		case c < utf8.RuneSelf:
 			j++
 		default:
 			r, size := utf8.DecodeRuneInString(p.s[j:])
 			if r == utf8.RuneError && size == 1 {
-				return nil, false
+				return value{}, false
 			}
 			j += size
 		}
 	}
-	return nil, false
+	return value{}, false
 }
 
 // isPathByte reports whether c may appear in an attribute path token.
