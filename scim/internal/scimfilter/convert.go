@@ -24,7 +24,7 @@ import (
 // escapes decoded (the filter-parser keeps them as written), booleans
 // accept true/false and the strings "true"/"false" in any case, and
 // meta.created/meta.lastModified take RFC 3339 date-times, which become
-// time.Time values. A value path with its filter, such as
+// time.Time values in UTC. A value path with its filter, such as
 // emails[type eq "work" and value eq "a@x.com"], becomes a store.ValuePath
 // whose comparisons name bare sub-attributes ("type", "value").
 //
@@ -261,7 +261,7 @@ func compare(a attr, name string, op filter.CompareOperator, v value) (store.Fil
 		if v.kind == vString {
 			if s, ok := unescape(v.s); ok {
 				if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-					return store.Compare{Attr: a.canon, Op: o, Value: t}, nil
+					return store.Compare{Attr: a.canon, Op: o, Value: t.UTC()}, nil
 				}
 			}
 		}

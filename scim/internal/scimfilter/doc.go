@@ -62,9 +62,20 @@
 // decoded. Booleans take eq, ne and pr, with true or false, or the strings
 // "true" and "false" in any case (Entra ID sends those). Date-times take
 // eq, ne, gt, ge, lt, le and pr, with an RFC 3339 string, which becomes a
-// time.Time. Anything else is an error: an attribute the store does not
-// index (addresses, phoneNumbers, roles, members.display, ...), an operator
-// that does not fit the type, a number or null, a malformed date-time.
+// time.Time in UTC. Anything else is an error: an attribute the store does
+// not index (addresses, phoneNumbers, roles, members.display, ...), an
+// operator that does not fit the type, a number or null, a malformed
+// date-time.
+//
+// # Where elimity differs
+//
+// Parse is more accepting than elimity's validator in three ways, so a
+// filter can reach FromExpression only through Parse (or ParseSimple):
+// a sub-attribute after a value path (elimity's parser rejects it), a
+// filter comparing both core and enterprise extension attributes (elimity
+// validates the whole filter against one schema at a time and rejects it),
+// and schema URIs in another case. ParseSimple accepts only the first of
+// these, and otherwise answers only filters elimity accepts too.
 //
 // Every error is a *Error whose Detail is a sentence for the IdP's
 // administrator, meant to be sent as the detail of a 400 invalidFilter SCIM
