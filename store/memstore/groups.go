@@ -207,8 +207,10 @@ func (s *Store) ListGroups(ctx context.Context, accountID string, q store.Query)
 	page := store.GroupPage{Groups: []store.Group{}}
 	if match == nil {
 		page.Total = a.groups.len()
-		for _, r := range a.groups.page(start, count) {
-			page.Groups = append(page.Groups, r.g)
+		recs := a.groups.page(start, count)
+		page.Groups = make([]store.Group, len(recs))
+		for i, r := range recs {
+			page.Groups[i] = r.g
 		}
 		return page, nil
 	}

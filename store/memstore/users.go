@@ -189,13 +189,16 @@ func (s *Store) ListUsers(ctx context.Context, accountID string, q store.Query) 
 	page := store.UserPage{Users: []store.User{}}
 	if match == nil {
 		page.Total = a.users.len()
-		for _, r := range a.users.page(start, count) {
-			page.Users = append(page.Users, r.clone())
+		recs := a.users.page(start, count)
+		page.Users = make([]store.User, len(recs))
+		for i, r := range recs {
+			page.Users[i] = r.clone()
 		}
 		return page, nil
 	}
+	var u store.User // one variable for the whole scan: views do not allocate
 	visit := func(r *userRec) bool {
-		if u := r.view(); match(&u) {
+		if u = r.view(); match(&u) {
 			page.Total++
 			if page.Total >= start && page.Total-start < count {
 				page.Users = append(page.Users, r.clone())
