@@ -86,6 +86,10 @@ func TestElimityLookups(t *testing.T) {
 		{`urn:ietf:params:scim:schemas:core:2.0:User:userName eq "a"`, scimfilter.Users},
 		{`meta.created gt "2026-01-02T15:04:05Z"`, scimfilter.Users},
 		{`active eq "False"`, scimfilter.Users},
+		// elimity accepts a value path together with an extension
+		// attribute (it skips value paths it cannot resolve), so
+		// ParseSimple may answer it.
+		{`emails[type eq "work"] and ` + ent + `department eq "Eng"`, scimfilter.Users},
 		{`displayName eq "Eng"`, scimfilter.Groups},
 		{`id eq "g" and members[value eq "u"]`, scimfilter.Groups},
 	}
