@@ -175,3 +175,48 @@ func TestErrorDetailsAreActionable(t *testing.T) {
 	_, detail = scimError(t, status, h, body)
 	assert.Contains(t, detail, "dup@example.com")
 }
+
+// TestLibraryErrorsAreExplained checks that the protocol library's generic
+// refusals reach the admin with the attribute or operation at fault.
+func TestLibraryErrorsAreExplained(t *testing.T) {
+	e := newEnv(t, "okta")
+	uid := createUser(t, e, "a@example.com")
+	const core = `"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"]`
+	patch := func(ops string) string { return patchBody(ops) }
+	tests := []struct {
+		name, method, path, body string
+		scimType, detail         string
+	}{
+		{"truncated JSON", "POST", "/Users", `{"userName": "x",`, "invalidSyntax", "not valid JSON"},
+		{"bad JSON character", "POST", "/Users", `{"userName": x}`, "invalidSyntax", "not valid JSON"},
+		{"no schemas", "POST", "/Users", `{"userName":"b@example.com"}`, "invalidSyntax", `"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"]`},
+		{"wrong type", "POST", "/Users", `{` + core + `,"userName":42}`, "invalidValue", `"userName" must be a string, got the number 42`},
+		{"missing userName", "POST", "/Users", `{` + core + `,"name":{"givenName":"A"}}`, "invalidValue", `"userName" is required`},
+		{"list expected", "POST", "/Users", `{` + core + `,"userName":"b@example.com","emails":"b@example.com"}`, "invalidValue", `"emails" must be a list`},
+		{"sub-attribute type", "POST", "/Users", `{` + core + `,"userName":"b@example.com","name":{"givenName":7}}`, "invalidValue", `"name.givenName" must be a string`},
+		{"boolean", "POST", "/Users", `{` + core + `,"userName":"b@example.com","active":"yes"}`, "invalidValue", `"active" must be true or false, got "yes"`},
+		{"group members", "POST", "/Groups", `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"G","members":"x"}`, "invalidValue", `"members" must be a list`},
+		{"unknown op", "PATCH", "/Users/" + uid, patch(`{"op":"move","path":"userName","value":"z"}`), "invalidValue", `operation 1: "op" must be add, remove or replace, got "move"`},
+		{"unknown path", "PATCH", "/Users/" + uid, patch(`{"op":"replace","path":"title","value":"x"},{"op":"replace","path":"shoeSize","value":"9"}`), "invalidPath", `operation 2: "shoeSize" is not an attribute of the User resource`},
+		{"bare extension attribute", "PATCH", "/Users/" + uid, patch(`{"op":"replace","value":{"employeeNumber":"1"}}`), "invalidPath", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber"},
+		{"bad boolean in PATCH", "PATCH", "/Users/" + uid, patch(`{"op":"replace","path":"active","value":"maybe"}`), "invalidValue", `operation 1: "active" must be true or false`},
+		{"null value", "PATCH", "/Users/" + uid, patch(`{"op":"replace","path":"title","value":null}`), "invalidValue", `"op": "remove"`},
+		{"read-only", "PATCH", "/Users/" + uid, patch(`{"op":"replace","path":"meta","value":{}}`), "mutability", `"meta" is read-only`},
+		{"remove without path", "PATCH", "/Users/" + uid, patch(`{"op":"remove"}`), "", `remove needs a "path"`},
+		{"no operations", "PATCH", "/Users/" + uid, patch(``), "invalidValue", `at least one operation`},
+		{"PatchOp schema", "PATCH", "/Users/" + uid, `{"Operations":[{"op":"replace","path":"title","value":"x"}]}`, "invalidValue", patchOpURNForTest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, h, body := e.do(t, tt.method, tt.path, tt.body)
+			require.Equal(t, http.StatusBadRequest, status, body)
+			scimType, detail := scimError(t, status, h, body)
+			if tt.scimType != "" {
+				assert.Equal(t, tt.scimType, scimType)
+			}
+			assert.Contains(t, detail, tt.detail)
+		})
+	}
+}
+
+const patchOpURNForTest = "urn:ietf:params:scim:api:messages:2.0:PatchOp"

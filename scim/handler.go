@@ -159,12 +159,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if e := h.readBody(r); e != nil {
+	body, e := h.readBody(r)
+	if e != nil {
 		writeError(rec, e)
 		return
 	}
 	r = r.WithContext(withAccount(r.Context(), acct.ID))
-	h.route(rec, r, path)
+	h.route(rec, r, path, body)
 }
 
 func isDiscovery(path string) bool {
@@ -175,7 +176,7 @@ func isDiscovery(path string) bool {
 // route dispatches an authenticated request. Lists, searches and the
 // service provider configuration are answered here; everything else goes
 // through the protocol library.
-func (h *Handler) route(w http.ResponseWriter, r *http.Request, path string) {
+func (h *Handler) route(w http.ResponseWriter, r *http.Request, path string, body []byte) {
 	switch path {
 	case "/Users", "/Groups":
 		switch r.Method {
@@ -183,7 +184,7 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request, path string) {
 			h.serveList(w, r, path == "/Users", listParamsFromQuery(r))
 			return
 		case http.MethodPost:
-			h.server.ServeHTTP(w, r)
+			h.serveLibrary(w, r, body)
 			return
 		}
 		methodNotAllowed(w, "GET, POST")
@@ -216,7 +217,7 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request, path string) {
 	if strings.HasPrefix(path, "/Users/") || strings.HasPrefix(path, "/Groups/") {
 		switch r.Method {
 		case http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete:
-			h.server.ServeHTTP(w, r)
+			h.serveLibrary(w, r, body)
 		default:
 			methodNotAllowed(w, "GET, PUT, PATCH, DELETE")
 		}
@@ -304,20 +305,20 @@ func (h *Handler) tooMany(delay time.Duration) *Error {
 // before anything is parsed, and rewrites Entra's string booleans into
 // JSON booleans for user resources (the protocol library would refuse
 // them, and the library switch that allows them is process-wide).
-func (h *Handler) readBody(r *http.Request) *Error {
+func (h *Handler) readBody(r *http.Request) ([]byte, *Error) {
 	if r.Body == nil || r.Body == http.NoBody {
-		return nil
+		return nil, nil
 	}
 	if r.ContentLength > h.maxBody {
-		return tooLarge(h.maxBody)
+		return nil, tooLarge(h.maxBody)
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, h.maxBody+1))
 	_ = r.Body.Close()
 	if err != nil {
-		return errBadRequest("invalidSyntax", "the request body could not be read")
+		return nil, errBadRequest("invalidSyntax", "the request body could not be read")
 	}
 	if int64(len(body)) > h.maxBody {
-		return tooLarge(h.maxBody)
+		return nil, tooLarge(h.maxBody)
 	}
 	if strings.HasPrefix(r.URL.Path, "/Users") && (r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch) {
 		if nb, changed, err := scimpatch.NormalizeBooleans(body, h.userPatch, r.Method == http.MethodPatch); err == nil && changed {
@@ -326,7 +327,7 @@ func (h *Handler) readBody(r *http.Request) *Error {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
-	return nil
+	return body, nil
 }
 
 func tooLarge(limit int64) *Error {
