@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -26,6 +27,7 @@ type env struct {
 	srv     *httptest.Server
 	base    string
 	token   string
+	mu      sync.Mutex // guards events and invites: handlers run concurrently
 	events  []scim.Event
 	invites []string
 }
@@ -33,6 +35,8 @@ type env struct {
 type notifier struct{ e *env }
 
 func (n notifier) SendInvite(_ context.Context, _ string, u store.User) error {
+	n.e.mu.Lock()
+	defer n.e.mu.Unlock()
 	n.e.invites = append(n.e.invites, u.PrimaryEmail())
 	return nil
 }
@@ -61,7 +65,11 @@ func newEnv(t *testing.T, idp string, opts ...scim.Option) *env {
 	base := []scim.Option{
 		scim.WithMapper(m),
 		scim.WithLinking(linking.New(e.st, notifier{e})),
-		scim.WithHook(func(_ context.Context, ev scim.Event) { e.events = append(e.events, ev) }),
+		scim.WithHook(func(_ context.Context, ev scim.Event) {
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			e.events = append(e.events, ev)
+		}),
 	}
 	e.h, err = scim.New(e.st, append(base, opts...)...)
 	require.NoError(t, err)
