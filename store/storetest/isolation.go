@@ -115,6 +115,56 @@ var isolationTests = []test{
 	}},
 }
 
+// missingAccountTests call every account-scoped method on an account that
+// does not exist.
+var missingAccountTests = []test{
+	{"MissingAccount", func(t *testing.T, s store.Store) {
+		ctx := t.Context()
+		acct, u := groupFixture(t, s, 1) // some data elsewhere
+		g := createGroup(t, s, acct, store.Group{DisplayName: "G"}, u[0])
+		gone := "storetest-missing-" + randomID()
+		calls := []struct {
+			name string
+			call func() error
+		}{
+			{"UpdateAccount", func() error { _, err := s.UpdateAccount(ctx, store.Account{ID: gone, Version: 1}); return err }},
+			{"AddToken", func() error { _, err := s.AddToken(ctx, gone, store.Token{Hash: hash("x")}); return err }},
+			{"ListTokens", func() error { _, err := s.ListTokens(ctx, gone); return err }},
+			{"RevokeToken", func() error { return s.RevokeToken(ctx, gone, "t") }},
+			{"CreateUser", func() error { _, err := s.CreateUser(ctx, gone, user("a@example.com")); return err }},
+			{"GetUser", func() error { _, err := s.GetUser(ctx, gone, u[0]); return err }},
+			{"UserByUserName", func() error { _, err := s.UserByUserName(ctx, gone, "na@example.com"); return err }},
+			{"UserByExternalID", func() error { _, err := s.UserByExternalID(ctx, gone, "x"); return err }},
+			{"UsersByEmail", func() error { _, err := s.UsersByEmail(ctx, gone, "na@example.com"); return err }},
+			{"ListUsers", func() error { _, err := s.ListUsers(ctx, gone, store.Query{Count: 10}); return err }},
+			{"ListGroups", func() error { _, err := s.ListGroups(ctx, gone, store.Query{Count: 10}); return err }},
+			{"ClaimReminders", func() error { _, err := s.ClaimReminders(ctx, gone, ts(1, 0), ts(1, 0), 10); return err }},
+			{"UpdateUser", func() error {
+				v := getUser(t, s, acct, u[0])
+				_, err := s.UpdateUser(ctx, gone, v)
+				return err
+			}},
+			{"DeleteUser", func() error { return s.DeleteUser(ctx, gone, u[0]) }},
+			{"GroupsOfUser", func() error { _, err := s.GroupsOfUser(ctx, gone, u[0]); return err }},
+			{"CreateGroup", func() error { _, err := s.CreateGroup(ctx, gone, store.Group{DisplayName: "X"}, nil); return err }},
+			{"GetGroup", func() error { _, err := s.GetGroup(ctx, gone, g.ID); return err }},
+			{"GroupByDisplayName", func() error { _, err := s.GroupByDisplayName(ctx, gone, "G"); return err }},
+			{"GroupByExternalID", func() error { _, err := s.GroupByExternalID(ctx, gone, "x"); return err }},
+			{"UpdateGroup", func() error { _, err := s.UpdateGroup(ctx, gone, g.ID, store.GroupUpdate{}); return err }},
+			{"DeleteGroup", func() error { return s.DeleteGroup(ctx, gone, g.ID) }},
+			{"Members", func() error { _, err := s.Members(ctx, gone, g.ID); return err }},
+		}
+		for _, c := range calls {
+			if err := c.call(); !errors.Is(err, store.ErrNotFound) {
+				fail(t, "a call addressed to an account that does not exist is ErrNotFound", "%s returned %v", c.name, err)
+			}
+		}
+		if _, err := s.GetAccount(ctx, gone); !errors.Is(err, store.ErrNotFound) {
+			fail(t, "calls on a missing account create nothing", "GetAccount(%q) returned %v", gone, err)
+		}
+	}},
+}
+
 // contextTests call every method with a cancelled context.
 var contextTests = []test{
 	{"Cancelled", func(t *testing.T, s store.Store) {

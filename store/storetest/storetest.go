@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Groups", groupTests},
 		{"Reminders", reminderTests},
 		{"Isolation", isolationTests},
+		{"NotFound", missingAccountTests},
 		{"Context", contextTests},
 		{"Copies", copyTests},
 	}
