@@ -4,8 +4,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/scim2/filter-parser/v2"
-
 	"github.com/scimkit/scimkit/store"
 )
 
@@ -71,12 +69,9 @@ func Parse(raw string, k Kind) (store.Filter, error) {
 	if len(s) > MaxLength {
 		return nil, errorf("the filter is longer than ", strconv.Itoa(MaxLength), " bytes")
 	}
-	e, err := filter.ParseFilter([]byte(s))
-	if err != nil {
-		var ok bool
-		if e, ok = parseWithSubAttrs(s); !ok {
-			return nil, syntaxError(s, k)
-		}
+	e, ok := parseFilter(s)
+	if !ok {
+		return nil, syntaxError(s, k)
 	}
 	return FromExpression(e, k)
 }

@@ -6,27 +6,39 @@ import (
 	"github.com/scim2/filter-parser/v2"
 )
 
-// subMarker is the schema URI that parseWithSubAttrs writes in place of the
+// subMarker is the schema URI that rewriteSubAttrs writes in place of the
 // "." of a "].sub" so that the filter-parser accepts the filter.
 const subMarker = "x-scimkit-valuepath-subattr"
 
-// parseWithSubAttrs parses s, which the filter-parser rejected, once more
-// after rewriting every "].sub" (a sub-attribute after a value path, outside
-// string values) as "] and x-scimkit-valuepath-subattr:sub". In the
+// parseFilter parses s with the filter-parser. A filter with a
+// sub-attribute after a value path ("].sub" outside string values), which
+// the filter-parser's grammar has no room for, is parsed after rewriting
+// every "].sub" as "] and x-scimkit-valuepath-subattr:sub"; in the
 // resulting tree the marked comparison directly follows its value path in
-// an and-chain; it is moved into the value path's filter:
+// an and-chain, and is moved into the value path's filter:
 //
 //	emails[type eq "work"].value eq "x"
 //	-> emails[type eq "work"] and <marker>:value eq "x"
 //	-> emails[type eq "work" and value eq "x"]
 //
-// It reports false when there is no such rewrite or the rewritten filter
-// does not parse into that shape; the caller then reports the original
-// syntax error.
-func parseWithSubAttrs(s string) (filter.Expression, bool) {
-	if strings.Contains(strings.ToLower(s), subMarker) {
+// It reports false when s (or its rewrite) does not parse into that shape.
+func parseFilter(s string) (filter.Expression, bool) {
+	rewritten, ok := rewriteSubAttrs(s)
+	if !ok {
+		e, err := filter.ParseFilter([]byte(s))
+		return e, err == nil
+	}
+	e, err := filter.ParseFilter([]byte(rewritten))
+	if err != nil {
 		return nil, false
 	}
+	return mergeSubAttrs(e)
+}
+
+// rewriteSubAttrs returns s with each "].sub" outside string values
+// rewritten for parseFilter, and false if there is none (or if s spells the
+// marker itself, which then cannot be told apart).
+func rewriteSubAttrs(s string) (string, bool) {
 	var (
 		b                 strings.Builder
 		inString, escaped bool
@@ -55,15 +67,11 @@ func parseWithSubAttrs(s string) (filter.Expression, bool) {
 			i++
 		}
 	}
-	if last == 0 {
-		return nil, false
+	if last == 0 || strings.Contains(strings.ToLower(s), subMarker) {
+		return "", false
 	}
 	b.WriteString(s[last:])
-	e, err := filter.ParseFilter([]byte(b.String()))
-	if err != nil {
-		return nil, false
-	}
-	return mergeSubAttrs(e)
+	return b.String(), true
 }
 
 // mergeSubAttrs moves each marked comparison into the value path before it.
