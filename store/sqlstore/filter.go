@@ -29,11 +29,17 @@ type column struct {
 	fold bool
 }
 
-// multi is a multi-valued attribute kept in a child table: the EXISTS
-// subquery that joins it to the parent row, and its sub-attributes.
+// multi is a multi-valued attribute kept in a child table: the start of a
+// condition "parent key IN (SELECT child key FROM child WHERE account = ?"
+// (the caller binds the account id and adds the sub-condition and the
+// closing parenthesis), and its sub-attributes. An uncorrelated IN
+// subquery, rather than a correlated EXISTS, lets both databases answer
+// an equality on a value from the child table's index (the Entra lookup
+// emails[type eq "work"].value eq "x"), instead of probing every parent
+// row.
 type multi struct {
-	exists string // "EXISTS (SELECT 1 FROM ... WHERE <join>" without the closing parenthesis
-	subs   map[string]column
+	in   string
+	subs map[string]column
 }
 
 // schema is the set of attributes a filter over one resource type may
@@ -80,7 +86,7 @@ var userSchema = func() schema {
 		cols:     cols,
 		multis: map[string]multi{
 			store.AttrEmails: {
-				exists: "EXISTS (SELECT 1 FROM scimkit_user_emails e WHERE e.user_seq = u.seq",
+				in: "u.seq IN (SELECT e.user_seq FROM scimkit_user_emails e WHERE e.account_id = ?",
 				subs: map[string]column{
 					"value":   {"e.value_fold", kindString, true},
 					"type":    {"e.type_fold", kindString, true},
@@ -103,7 +109,7 @@ var groupSchema = schema{
 	},
 	multis: map[string]multi{
 		store.AttrMembers: {
-			exists: "EXISTS (SELECT 1 FROM scimkit_group_members m WHERE m.account_id = g.account_id AND m.group_id = g.id",
+			in: "g.id IN (SELECT m.group_id FROM scimkit_group_members m WHERE m.account_id = ?",
 			subs: map[string]column{
 				"value": {"m.user_id", kindString, false},
 			},
@@ -113,19 +119,20 @@ var groupSchema = schema{
 
 // translator accumulates the arguments of the condition it builds.
 type translator struct {
-	d    dialect
-	sch  schema
-	args []any
+	d         dialect
+	sch       schema
+	accountID string
+	args      []any
 }
 
 // where translates f (nil selects everything) into a condition and its
 // arguments. An attribute, operator or value the store does not support is
 // an error matching store.ErrInvalid.
-func (d dialect) where(sch schema, f store.Filter) (string, []any, error) {
+func (d dialect) where(sch schema, accountID string, f store.Filter) (string, []any, error) {
 	if f == nil {
 		return "1 = 1", nil, nil
 	}
-	t := &translator{d: d, sch: sch}
+	t := &translator{d: d, sch: sch, accountID: accountID}
 	cond, err := t.filter(f, nil)
 	if err != nil {
 		return "", nil, err
@@ -207,11 +214,12 @@ func (t *translator) valuePath(f store.ValuePath, sub map[string]column) (string
 	if !ok {
 		return "", invalid("%s attribute %q is not multi-valued", t.sch.resource, f.Attr)
 	}
+	in := m.in + t.bind(t.accountID)
 	c, err := t.filter(f.Filter, m.subs)
 	if err != nil {
 		return "", err
 	}
-	return m.exists + " AND (" + c + "))", nil
+	return in + " AND (" + c + "))", nil
 }
 
 func (t *translator) arg(v any) string {
@@ -235,7 +243,7 @@ func (t *translator) compare(c store.Compare, sub map[string]column) (string, er
 		if c.Op != store.OpPr {
 			return "", invalid("operator %q on multi-valued %q (use a value path)", c.Op, c.Attr)
 		}
-		return m.exists + ")", nil
+		return m.in + t.bind(t.accountID) + ")", nil
 	}
 	// "emails.value", "members.value": any one value matches.
 	if parent, subName, ok := strings.Cut(c.Attr, "."); ok {
@@ -244,11 +252,12 @@ func (t *translator) compare(c store.Compare, sub map[string]column) (string, er
 			if !ok {
 				return "", invalid("unknown attribute %q", c.Attr)
 			}
+			in := m.in + t.bind(t.accountID)
 			cond, err := t.compareCol(store.Compare{Attr: subName, Op: c.Op, Value: c.Value}, col)
 			if err != nil {
 				return "", err
 			}
-			return m.exists + " AND (" + cond + "))", nil
+			return in + " AND (" + cond + "))", nil
 		}
 	}
 	return "", invalid("unknown %s attribute %q", t.sch.resource, c.Attr)
@@ -286,11 +295,11 @@ func (t *translator) compareString(c store.Compare, col column) (string, error) 
 	}
 	switch c.Op {
 	case store.OpCo:
-		return col.expr + " " + t.d.matchOp() + t.argAt(t.d.pattern(v, true, true)), nil
+		return col.expr + " " + t.d.matchOp() + t.bind(t.d.pattern(v, true, true)), nil
 	case store.OpSw:
-		return col.expr + " " + t.d.matchOp() + t.argAt(t.d.pattern(v, false, true)), nil
+		return col.expr + " " + t.d.matchOp() + t.bind(t.d.pattern(v, false, true)), nil
 	case store.OpEw:
-		return col.expr + " " + t.d.matchOp() + t.argAt(t.d.pattern(v, true, false)), nil
+		return col.expr + " " + t.d.matchOp() + t.bind(t.d.pattern(v, true, false)), nil
 	}
 	if op, ok := sqlOps[c.Op]; ok {
 		return col.expr + " " + op + " " + t.arg(v), nil
@@ -298,8 +307,9 @@ func (t *translator) compareString(c store.Compare, col column) (string, error) 
 	return "", invalid("unknown operator %q", c.Op)
 }
 
-// argAt adds the argument of the '?' that matchOp already contains.
-func (t *translator) argAt(v string) string {
+// bind adds the argument of a '?' that the SQL text already contains (in
+// matchOp, or in multi.in) and returns "".
+func (t *translator) bind(v string) string {
 	t.args = append(t.args, v)
 	return ""
 }

@@ -107,39 +107,57 @@ func twins(t *testing.T, dsn string) (mem, sql store.Store, memIDs, sqlIDs []str
 	return mem, sql, memIDs, sqlIDs
 }
 
-// answer is what a listing returned, comparable across stores.
+// answer is what a listing returned, comparable across stores: every
+// match, and the second page of two (which exercises the counting of
+// totals when a page is full or empty).
 type answer struct {
-	Names   []string
-	Total   int
-	Invalid bool
+	Names, Page2      []string
+	Total, Page2Total int
+	Invalid           bool
 }
 
 func userAnswer(t *testing.T, s store.Store, f store.Filter) answer {
 	t.Helper()
-	page, err := s.ListUsers(context.Background(), "acme", store.Query{Filter: f, Count: 1000})
-	if err != nil {
-		require.ErrorIs(t, err, store.ErrInvalid, "the only error a filter may cause is ErrInvalid")
-		return answer{Invalid: true}
+	var a answer
+	for _, q := range []store.Query{{Filter: f, Count: 1000}, {Filter: f, StartIndex: 3, Count: 2}} {
+		page, err := s.ListUsers(context.Background(), "acme", q)
+		if err != nil {
+			require.ErrorIs(t, err, store.ErrInvalid, "the only error a filter may cause is ErrInvalid")
+			return answer{Invalid: true}
+		}
+		var names []string
+		for _, u := range page.Users {
+			names = append(names, u.UserName)
+		}
+		if q.StartIndex == 0 {
+			a.Names, a.Total = names, page.Total
+		} else {
+			a.Page2, a.Page2Total = names, page.Total
+		}
 	}
-	var names []string
-	for _, u := range page.Users {
-		names = append(names, u.UserName)
-	}
-	return answer{Names: names, Total: page.Total}
+	return a
 }
 
 func groupAnswer(t *testing.T, s store.Store, f store.Filter) answer {
 	t.Helper()
-	page, err := s.ListGroups(context.Background(), "acme", store.Query{Filter: f, Count: 1000})
-	if err != nil {
-		require.ErrorIs(t, err, store.ErrInvalid, "the only error a filter may cause is ErrInvalid")
-		return answer{Invalid: true}
+	var a answer
+	for _, q := range []store.Query{{Filter: f, Count: 1000}, {Filter: f, StartIndex: 3, Count: 2}} {
+		page, err := s.ListGroups(context.Background(), "acme", q)
+		if err != nil {
+			require.ErrorIs(t, err, store.ErrInvalid, "the only error a filter may cause is ErrInvalid")
+			return answer{Invalid: true}
+		}
+		var names []string
+		for _, g := range page.Groups {
+			names = append(names, g.DisplayName)
+		}
+		if q.StartIndex == 0 {
+			a.Names, a.Total = names, page.Total
+		} else {
+			a.Page2, a.Page2Total = names, page.Total
+		}
 	}
-	var names []string
-	for _, g := range page.Groups {
-		names = append(names, g.DisplayName)
-	}
-	return answer{Names: names, Total: page.Total}
+	return a
 }
 
 // c builds a comparison.

@@ -62,7 +62,7 @@ func (s *Store) remember(k cursorKey, seq int64) {
 	s.cursors[k] = cursorVal{seq}
 }
 
-// page is what ListUsers and ListGroups share: which rows to read.
+// page is what ListUsers and ListGroups share: which table to read.
 type page struct {
 	table   string // "users" or "groups"
 	alias   string // "u" or "g"
@@ -76,79 +76,93 @@ var (
 	groupPage = page{table: "groups", alias: "g", counter: "group_count", gen: "groups_gen", schema: groupSchema}
 )
 
-// selection returns the total number of matches and a condition (over the
-// page's alias) selecting the seqs of the requested page; ok is false when
-// the page is empty. key, when not zero, is where to remember the end of
-// the page.
-func (s *Store) selection(ctx context.Context, q q, p page, accountID string, query store.Query) (
-	total int, cond string, args []any, key cursorKey, ok bool, err error) {
-	where, wargs, err := s.d.where(p.schema, query.Filter)
+// fetchFunc reads the rows whose seq the condition selects (over the
+// page's alias, with args), in seq order, and returns how many it read and
+// the seq of the last.
+type fetchFunc func(cond string, args []any) (n int, lastSeq int64, err error)
+
+// list runs one listing in q (a read transaction): it translates the
+// filter, chooses how to reach the page, fetches it, and returns the total
+// number of matches. The total of an unfiltered listing is the account's
+// counter; a filtered one is counted only when the page cannot tell it (a
+// page that is neither empty nor full ends the matches, which is the usual
+// answer to the IdPs' "eq" lookups).
+func (s *Store) list(ctx context.Context, q q, p page, accountID string, query store.Query, fetch fetchFunc) (int, error) {
+	where, wargs, err := s.d.where(p.schema, accountID, query.Filter)
 	if err != nil {
-		return 0, "", nil, cursorKey{}, false, err
+		return 0, err
 	}
 	start, count := max(query.StartIndex, 1), max(query.Count, 0)
-
-	var (
-		counted, gen int64
-	)
+	var counted, gen int64
 	err = q.row(ctx, "SELECT "+p.counter+", "+p.gen+" FROM scimkit_accounts WHERE id = ?", accountID).Scan(&counted, &gen)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, "", nil, cursorKey{}, false, fmt.Errorf("account %q: %w", accountID, store.ErrNotFound)
+		return 0, fmt.Errorf("account %q: %w", accountID, store.ErrNotFound)
 	}
 	if err != nil {
-		return 0, "", nil, cursorKey{}, false, err
+		return 0, err
 	}
 	a := p.alias
 	from := "FROM scimkit_" + p.table + " " + a + " WHERE " + a + ".account_id = ? AND (" + where + ")"
 	fargs := append([]any{accountID}, wargs...)
+	total := -1
 	if query.Filter == nil {
 		total = int(counted)
-	} else if err := q.row(ctx, "SELECT count(*) "+from, fargs...).Scan(&total); err != nil {
-		return 0, "", nil, cursorKey{}, false, err
 	}
-	if count == 0 || start > total {
-		return total, "", nil, cursorKey{}, false, nil
+	n := 0
+	if count > 0 && (total < 0 || start <= total) {
+		var (
+			sub  = "SELECT " + a + ".seq " + from
+			args []any
+			key  cursorKey
+		)
+		after, hit := s.cursor(cursorKey{p.table, accountID, gen, start})
+		switch {
+		case query.Filter != nil:
+			sub += " ORDER BY " + a + ".seq LIMIT ? OFFSET ?"
+			args = append(fargs, count, start-1)
+		case start == 1 || !hit:
+			sub += " ORDER BY " + a + ".seq LIMIT ? OFFSET ?"
+			args = append(fargs, count, start-1)
+			key = cursorKey{p.table, accountID, gen, start + count}
+		default:
+			sub += " AND " + a + ".seq > ? ORDER BY " + a + ".seq LIMIT ?"
+			args = append(fargs, after, count)
+			key = cursorKey{p.table, accountID, gen, start + count}
+		}
+		var last int64
+		n, last, err = fetch(a+".seq IN ("+sub+")", args)
+		if err != nil {
+			return 0, err
+		}
+		// Remember the end of a full page: the next one continues there.
+		if key != (cursorKey{}) && n == count {
+			s.remember(key, last)
+		}
 	}
-	sub := "SELECT " + a + ".seq " + from
-	switch after, hit := s.cursor(cursorKey{p.table, accountID, gen, start}); {
-	case query.Filter != nil:
-		sub += " ORDER BY " + a + ".seq LIMIT ? OFFSET ?"
-		args = append(fargs, count, start-1)
-	case start == 1 || !hit:
-		sub += " ORDER BY " + a + ".seq LIMIT ? OFFSET ?"
-		args = append(fargs, count, start-1)
-		key = cursorKey{p.table, accountID, gen, start + count}
-	default:
-		sub += " AND " + a + ".seq > ? ORDER BY " + a + ".seq LIMIT ?"
-		args = append(fargs, after, count)
-		key = cursorKey{p.table, accountID, gen, start + count}
+	if total < 0 {
+		if n > 0 && n < count {
+			total = start - 1 + n
+		} else if err := q.row(ctx, "SELECT count(*) "+from, fargs...).Scan(&total); err != nil {
+			return 0, err
+		}
 	}
-	return total, a + ".seq IN (" + sub + ")", args, key, true, nil
+	return total, nil
 }
 
 // ListUsers implements store.Users.
 func (s *Store) ListUsers(ctx context.Context, accountID string, query store.Query) (store.UserPage, error) {
 	out := store.UserPage{Users: []store.User{}}
-	var (
-		key     cursorKey
-		lastSeq int64
-	)
 	err := s.read(ctx, func(q q) error {
-		total, cond, args, k, ok, err := s.selection(ctx, q, userPage, accountID, query)
-		out.Total, key = total, k
-		if err != nil || !ok {
-			return err
-		}
-		out.Users, lastSeq, err = usersWhereSeq(ctx, q, cond, args...)
+		var err error
+		out.Total, err = s.list(ctx, q, userPage, accountID, query, func(cond string, args []any) (int, int64, error) {
+			us, last, err := usersWhereSeq(ctx, q, cond, args...)
+			out.Users = us
+			return len(us), last, err
+		})
 		return err
 	})
 	if err != nil {
 		return store.UserPage{}, fmt.Errorf("sqlstore: list users: %w", err)
-	}
-	// Remember the end of the page only when it is full: a short page is
-	// the last one.
-	if key != (cursorKey{}) && key.start-max(query.StartIndex, 1) == len(out.Users) {
-		s.remember(key, lastSeq)
 	}
 	return out, nil
 }
@@ -156,36 +170,29 @@ func (s *Store) ListUsers(ctx context.Context, accountID string, query store.Que
 // ListGroups implements store.Groups.
 func (s *Store) ListGroups(ctx context.Context, accountID string, query store.Query) (store.GroupPage, error) {
 	out := store.GroupPage{Groups: []store.Group{}}
-	var (
-		key     cursorKey
-		lastSeq int64
-	)
 	err := s.read(ctx, func(q q) error {
-		total, cond, args, k, ok, err := s.selection(ctx, q, groupPage, accountID, query)
-		out.Total, key = total, k
-		if err != nil || !ok {
-			return err
-		}
-		rows, err := q.query(ctx, "SELECT "+groupReadCols+" FROM scimkit_groups g WHERE "+cond+" ORDER BY g.seq", args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			g, seq, err := scanGroup(rows)
+		var err error
+		out.Total, err = s.list(ctx, q, groupPage, accountID, query, func(cond string, args []any) (int, int64, error) {
+			rows, err := q.query(ctx, "SELECT "+groupReadCols+" FROM scimkit_groups g WHERE "+cond+" ORDER BY g.seq", args...)
 			if err != nil {
-				return err
+				return 0, 0, err
 			}
-			out.Groups = append(out.Groups, g)
-			lastSeq = seq
-		}
-		return rows.Err()
+			defer rows.Close()
+			var last int64
+			for rows.Next() {
+				g, seq, err := scanGroup(rows)
+				if err != nil {
+					return 0, 0, err
+				}
+				out.Groups = append(out.Groups, g)
+				last = seq
+			}
+			return len(out.Groups), last, rows.Err()
+		})
+		return err
 	})
 	if err != nil {
 		return store.GroupPage{}, fmt.Errorf("sqlstore: list groups: %w", err)
-	}
-	if key != (cursorKey{}) && key.start-max(query.StartIndex, 1) == len(out.Groups) {
-		s.remember(key, lastSeq)
 	}
 	return out, nil
 }
