@@ -49,7 +49,10 @@ func (s *Service) CheckGroupWritable(g store.Group) error {
 //     managed and already linked: an error matching store.ErrConflict (409
 //     uniqueness); managed and not linked: it is adopted. Its ID is kept,
 //     it is marked Linked, the IdP's externalId and displayName spelling are
-//     recorded and its membership becomes exactly members. OutcomeLinked.
+//     recorded, and members are added to the members it already has.
+//     Nobody loses access on adoption: Okta and Entra push a new group
+//     with no members and add them afterwards, and a later "replace
+//     members" from the IdP sets the exact set. OutcomeLinked.
 //   - Else a new group is created, Managed and Linked. OutcomeCreated.
 //
 // Nothing changes on refusal. Store failures (an externalId taken, an
@@ -85,11 +88,10 @@ func (s *Service) ProvisionGroup(ctx context.Context, accountID string, g store.
 		}
 		linked := true
 		upd := store.GroupUpdate{
-			Version:        existing.Version,
-			DisplayName:    &g.DisplayName,
-			Linked:         &linked,
-			ReplaceMembers: true,
-			Members:        members,
+			Version:     existing.Version,
+			DisplayName: &g.DisplayName,
+			Linked:      &linked,
+			AddMembers:  members,
 		}
 		if g.ExternalID != "" {
 			upd.ExternalID = &g.ExternalID

@@ -35,7 +35,7 @@ func TestProvisionGroup(t *testing.T) {
 				assert.Equal(t, "ENGINEERING", got.DisplayName, "the IdP's spelling is recorded")
 				m, err := e.st.Members(e.ctx, acct, got.ID)
 				require.NoError(t, err)
-				assert.Equal(t, []string{f.bob, f.carol}, m, "membership replaced by the pushed members")
+				assert.Equal(t, []string{f.alice, f.bob, f.carol}, m, "adoption keeps the existing members and adds the pushed ones: nobody loses access")
 				assert.Len(t, e.allGroups(t), 1, "not duplicated")
 			},
 		},

@@ -336,3 +336,17 @@ func TestConcurrentUserPatchesLoseNothing(t *testing.T) {
 		assert.Equal(t, "v-"+f, u[f], "concurrent PATCHes of different attributes must all land (retry on version conflict)")
 	}
 }
+
+func TestUserListIncludesGroupsOnlyOnRequest(t *testing.T) {
+	e := newEnv(t, "okta")
+	uid := createUser(t, e, "a@example.com")
+	gid := createGroup(t, e, "Eng", uid)
+	var list struct{ Resources []map[string]any }
+	_, _, body := e.do(t, "GET", "/Users", "")
+	require.NoError(t, json.Unmarshal([]byte(body), &list))
+	assert.NotContains(t, list.Resources[0], "groups")
+	_, _, body = e.do(t, "GET", "/Users?attributes=userName,groups", "")
+	require.NoError(t, json.Unmarshal([]byte(body), &list))
+	require.Contains(t, list.Resources[0], "groups")
+	assert.Equal(t, gid, list.Resources[0]["groups"].([]any)[0].(map[string]any)["value"])
+}

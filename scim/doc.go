@@ -63,6 +63,9 @@
 //     number returned, Resources is never null, count is clamped to
 //     WithMaxResults. attributes and excludedAttributes are honoured on
 //     lists and reads (so excludedAttributes=members skips loading members).
+//     A user's groups are returned on single-user answers; lists include
+//     them only when asked for with attributes=groups, since each costs a
+//     lookup.
 //   - ETags: meta.version and the ETag header are W/"<version>"; If-Match on
 //     PUT, PATCH and DELETE answers 412 when stale. Without If-Match, user
 //     updates retry internally when they race another writer.

@@ -114,8 +114,17 @@ func (h *Handler) serveList(w http.ResponseWriter, r *http.Request, users bool, 
 			return
 		}
 		total = page.Total
+		// groups costs a lookup per user: lists include it only on request.
+		withGroups := p.proj.requests("groups")
 		for _, u := range page.Users {
-			resources = append(resources, p.proj.apply(h.fullResource(h.userResource(u, nil), "User", h.userSchemas)))
+			var groups []any
+			if withGroups {
+				if groups, err = h.userGroups(ctx, account, u); err != nil {
+					writeError(w, h.translate(ctx, err, "users"))
+					return
+				}
+			}
+			resources = append(resources, p.proj.apply(h.fullResource(h.userResource(u, groups), "User", h.userSchemas)))
 		}
 	} else {
 		q.Filter = visibleGroups(q.Filter)

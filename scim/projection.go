@@ -35,6 +35,17 @@ func (p projection) excludes(attr string) bool {
 	return false
 }
 
+// requests reports whether the attribute is asked for by name in
+// attributes.
+func (p projection) requests(attr string) bool {
+	for _, path := range p.include {
+		if strings.EqualFold(path[0], attr) {
+			return true
+		}
+	}
+	return false
+}
+
 func projectionFromQuery(r *http.Request) projection {
 	q := r.URL.Query()
 	return newProjection(q.Get("attributes"), q.Get("excludedAttributes"))
