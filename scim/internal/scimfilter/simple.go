@@ -27,13 +27,12 @@ import (
 //
 // When ok is true, f is exactly what Parse returns for raw, and elimity's
 // validator accepts raw too, unless it has a sub-attribute after a value
-// path, a form elimity cannot parse. ParseSimple
-// returns ok false for every filter outside these shapes and for every
-// filter that Parse would reject (a number or null value, an unsupported
-// attribute, an operator that does not fit the attribute's type, an
-// unparsable date-time), and for filters comparing both core and
-// enterprise extension attributes, which elimity rejects; the general path
-// answers those.
+// path, a form elimity cannot parse. ParseSimple returns ok false for every
+// filter outside these shapes, for every filter that Parse would reject (a
+// number or null value, an unsupported attribute, an operator that does
+// not fit the attribute's type, an unparsable date-time), and for filters
+// comparing both core and enterprise extension attributes, which elimity
+// rejects; the general path answers those.
 func ParseSimple(raw string, k Kind) (f store.Filter, ok bool) {
 	s := strings.TrimSpace(raw)
 	if k != Users && k != Groups || s == "" || len(s) > MaxLength {
