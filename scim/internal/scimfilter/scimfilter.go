@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/scim2/filter-parser/v2"
+
 	"github.com/scimkit/scimkit/store"
 )
 
@@ -142,10 +144,56 @@ func syntaxError(s string, k Kind) *Error {
 		hint = "its square brackets are not balanced"
 	case ws:
 		hint = "separate attribute, operator and value with spaces only (no tabs or line breaks)"
+	case lowerHexEscape(s):
+		hint = `write \u escapes with upper-case hex digits, as in \u00E9`
 	default:
-		hint = "write attribute, operator and value separated by single spaces, strings in double quotes, joined with and/or"
+		hint = firstTermHint(s)
 	}
 	return errorf(q, " is not a valid SCIM filter: ", hint, "; for example ", example(k))
+}
+
+// lowerHexEscape reports whether s has a \u escape with a lower-case hex
+// digit, which the filter-parser's grammar rejects.
+func lowerHexEscape(s string) bool {
+	for i := strings.Index(s, `\u`); i >= 0 && i+6 <= len(s); {
+		for _, c := range []byte(s[i+2 : i+6]) {
+			if 'a' <= c && c <= 'f' {
+				return true
+			}
+		}
+		j := strings.Index(s[i+2:], `\u`)
+		if j < 0 {
+			break
+		}
+		i += 2 + j
+	}
+	return false
+}
+
+// firstTermHint looks at the first "attribute operator value" of s for the
+// usual mistakes.
+func firstTermHint(s string) string {
+	const general = "write attribute, operator and value separated by spaces, strings in double quotes, terms joined with and/or"
+	f := strings.Fields(s)
+	if len(f) < 2 || strings.ContainsAny(f[0], `()[]"`) || strings.EqualFold(f[0], "not") {
+		return general
+	}
+	op := strings.ToLower(f[1])
+	if _, ok := storeOp(filter.CompareOperator(op)); !ok {
+		return strconv.Quote(f[1]) + " is not a SCIM operator; use eq, ne, co, sw, ew, gt, ge, lt, le or pr"
+	}
+	if op == "pr" {
+		return general
+	}
+	if len(f) < 3 {
+		return "the operator " + op + " needs a value after it"
+	}
+	v := strings.ToLower(f[2])
+	switch {
+	case v[0] == '"', v == "true", v == "false", v == "null", v[0] == '-', '0' <= v[0] && v[0] <= '9':
+		return general
+	}
+	return "string values must be written in double quotes, as in " + f[0] + " " + op + ` "` + strings.Trim(f[2], `'`) + `"`
 }
 
 // quoteShort quotes s for an error detail, shortened to 100 bytes.
