@@ -20,8 +20,9 @@
 //     (or emails[value eq ...], members[value eq ...]) checks only the
 //     records the index yields; any other filter scans the account in
 //     creation order, O(n);
-//   - adding or removing one group member is O(1) whatever the group size;
-//     Members costs O(m log m) for m members;
+//   - adding or removing one group member is O(1) whatever the group size
+//     (amortised); Members costs O(m) for m members, already in the order
+//     added; GroupsOfUser costs O(k log k) for a user in k groups;
 //   - ClaimReminders scans the account, O(n).
 //
 // # Filters

@@ -1,10 +1,8 @@
 package memstore
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"time"
 
@@ -16,9 +14,65 @@ import (
 type groupRec struct {
 	slot int
 	g    store.Group
-	// members maps each member's user id to the order it was added in.
-	members map[string]int64
-	added   int64 // last order handed out
+	// members maps each member's user id to its position in order, which
+	// lists ids in the order added. A removed id leaves a stale entry in
+	// order (its position no longer matches members) until order is
+	// compacted, so adding and removing stay O(1) and Members O(m).
+	members map[string]int
+	order   []string
+}
+
+// has reports whether user id is a member.
+func (r *groupRec) has(id string) bool {
+	_, ok := r.members[id]
+	return ok
+}
+
+// add appends id to the members unless it is one; it reports whether it
+// was added.
+func (r *groupRec) add(id string) bool {
+	if r.has(id) {
+		return false
+	}
+	r.members[id] = len(r.order)
+	r.order = append(r.order, id)
+	return true
+}
+
+// remove removes id from the members if it is one; it reports whether it
+// was removed.
+func (r *groupRec) remove(id string) bool {
+	if !r.has(id) {
+		return false
+	}
+	delete(r.members, id)
+	if len(r.order) >= 64 && len(r.order) > 2*len(r.members) {
+		r.compact()
+	}
+	return true
+}
+
+// compact drops the stale entries of order, in O(len(order)).
+func (r *groupRec) compact() {
+	order := make([]string, 0, len(r.members)+len(r.members)/4)
+	for i, id := range r.order {
+		if r.members[id] == i && r.has(id) {
+			r.members[id] = len(order)
+			order = append(order, id)
+		}
+	}
+	r.order = order
+}
+
+// ids returns the member ids in the order added.
+func (r *groupRec) ids() []string {
+	out := make([]string, 0, len(r.members))
+	for i, id := range r.order {
+		if j, ok := r.members[id]; ok && j == i {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func (r *groupRec) setSlot(i int) { r.slot = i }
@@ -83,11 +137,9 @@ func (a *account) unindexGroup(r *groupRec) {
 
 // addMember adds user id to r unless it is already a member.
 func (a *account) addMember(r *groupRec, id string) {
-	if _, ok := r.members[id]; ok {
+	if !r.add(id) {
 		return
 	}
-	r.added++
-	r.members[id] = r.added
 	gs := a.groupsOfUser[id]
 	if gs == nil {
 		gs = make(map[*groupRec]struct{}, 1)
@@ -98,10 +150,9 @@ func (a *account) addMember(r *groupRec, id string) {
 
 // removeMember removes user id from r if it is a member.
 func (a *account) removeMember(r *groupRec, id string) {
-	if _, ok := r.members[id]; !ok {
+	if !r.remove(id) {
 		return
 	}
-	delete(r.members, id)
 	gs := a.groupsOfUser[id]
 	delete(gs, r)
 	if len(gs) == 0 {
@@ -133,7 +184,7 @@ func (s *Store) CreateGroup(ctx context.Context, accountID string, g store.Group
 	g.Created = s.clock()
 	g.Modified = g.Created
 	g.Version = 1
-	r := &groupRec{g: g, members: make(map[string]int64, len(members))}
+	r := &groupRec{g: g, members: make(map[string]int, len(members))}
 	for _, id := range members {
 		a.addMember(r, id)
 	}
@@ -291,7 +342,7 @@ func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store
 		for _, m := range upd.Members {
 			keep[m] = struct{}{}
 		}
-		for m := range r.members {
+		for _, m := range r.ids() {
 			if _, ok := keep[m]; !ok {
 				a.removeMember(r, m)
 			}
@@ -343,7 +394,7 @@ func (s *Store) DeleteGroup(ctx context.Context, accountID, id string) error {
 	if r == nil {
 		return groupNotFound(id)
 	}
-	for m := range r.members {
+	for _, m := range r.ids() {
 		a.removeMember(r, m)
 	}
 	a.unindexGroup(r)
@@ -363,7 +414,5 @@ func (s *Store) Members(ctx context.Context, accountID, groupID string) ([]strin
 	if r == nil {
 		return nil, groupNotFound(groupID)
 	}
-	out := slices.AppendSeq(make([]string, 0, len(r.members)), maps.Keys(r.members))
-	slices.SortFunc(out, func(x, y string) int { return cmp.Compare(r.members[x], r.members[y]) })
-	return out, nil
+	return r.ids(), nil
 }

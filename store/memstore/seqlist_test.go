@@ -62,3 +62,36 @@ func TestSeqList(t *testing.T) {
 		t.Fatalf("list holds %d slots for %d live items: not compacted", len(l.items), len(ref))
 	}
 }
+
+// TestGroupMembersOrder checks the member list against a plain slice under
+// random adds and removes, across compactions.
+func TestGroupMembersOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	r := &groupRec{members: map[string]int{}}
+	var ref []string
+	for step := range 20000 {
+		id := string(rune('a' + rng.IntN(200)))
+		if rng.IntN(2) == 0 {
+			if r.add(id) != !slices.Contains(ref, id) {
+				t.Fatalf("step %d: add(%q) reported the wrong thing", step, id)
+			}
+			if !slices.Contains(ref, id) {
+				ref = append(ref, id)
+			}
+		} else {
+			i := slices.Index(ref, id)
+			if r.remove(id) != (i >= 0) {
+				t.Fatalf("step %d: remove(%q) reported the wrong thing", step, id)
+			}
+			if i >= 0 {
+				ref = slices.Delete(ref, i, i+1)
+			}
+		}
+		if got := r.ids(); !slices.Equal(got, ref) && len(got)+len(ref) > 0 {
+			t.Fatalf("step %d: ids() = %q, want %q", step, got, ref)
+		}
+		if len(r.order) > 2*len(r.members)+64 {
+			t.Fatalf("step %d: order holds %d entries for %d members: not compacted", step, len(r.order), len(r.members))
+		}
+	}
+}

@@ -264,7 +264,7 @@ func (s *Store) DeleteUser(ctx context.Context, accountID, id string) error {
 	if gs := a.groupsOfUser[id]; len(gs) > 0 {
 		now := s.clock()
 		for g := range gs {
-			delete(g.members, id)
+			g.remove(id)
 			g.touch(now)
 		}
 	}
