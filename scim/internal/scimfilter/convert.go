@@ -71,13 +71,13 @@ func (c converter) expr(e filter.Expression) (store.Filter, *Error) {
 			return c.valuePath(e)
 		}
 	}
-	return nil, errorf("the filter has an empty or unknown expression")
+	return nil, newError("the filter has an empty or unknown expression")
 }
 
 func (c converter) logical(e *filter.LogicalExpression) (store.Filter, *Error) {
 	op := filter.LogicalOperator(strings.ToLower(string(e.Operator)))
 	if op != filter.AND && op != filter.OR {
-		return nil, errorf(strconv.Quote(string(e.Operator)), " is not a logical operator; use and, or")
+		return nil, newError(strconv.Quote(string(e.Operator)), " is not a logical operator; use and, or")
 	}
 	var fs []store.Filter
 	if err := c.collect(e, op, &fs); err != nil {
@@ -124,17 +124,17 @@ func (c converter) resolve(p *filter.AttributePath) (attr, string, *Error) {
 				return a, c.multiPath + "." + a.path, nil
 			}
 		}
-		return attr{}, "", errorf("filtering on ", strconv.Quote(c.multiPath+"."+p.String()),
+		return attr{}, "", newError("filtering on ", strconv.Quote(c.multiPath+"."+p.String()),
 			" is not supported; inside ", c.multiPath, "[...] compare one of ", subNames(c.multi))
 	}
 	scope := scopeOf(p.URI(), c.kind)
 	if scope == scopeUnknown {
-		return attr{}, "", errorf("the schema ", strconv.Quote(p.URI()), " in ", strconv.Quote(p.String()),
+		return attr{}, "", newError("the schema ", strconv.Quote(p.URI()), " in ", strconv.Quote(p.String()),
 			" is not supported; name attributes without a prefix, or with ", schemaURIs(c.kind))
 	}
 	a, ok := lookup(c.kind, scope, p.AttributeName, p.SubAttributeName())
 	if !ok {
-		return attr{}, "", errorf("filtering on ", strconv.Quote(p.String()),
+		return attr{}, "", newError("filtering on ", strconv.Quote(p.String()),
 			" is not supported; supported attributes are ", supported(c.kind))
 	}
 	return a, a.path, nil
@@ -150,14 +150,14 @@ func schemaURIs(k Kind) string {
 func (c converter) valuePath(e *filter.ValuePath) (store.Filter, *Error) {
 	p := &e.AttributePath
 	if c.multi != "" {
-		return nil, errorf("value paths cannot be nested, as in ", strconv.Quote(c.multiPath+"["+p.String()+"[...]]"))
+		return nil, newError("value paths cannot be nested, as in ", strconv.Quote(c.multiPath+"["+p.String()+"[...]]"))
 	}
 	a, _, err := c.resolve(p)
 	if err != nil {
 		return nil, err
 	}
 	if a.typ != tMulti {
-		return nil, errorf("a value filter in square brackets needs a multi-valued attribute (",
+		return nil, newError("a value filter in square brackets needs a multi-valued attribute (",
 			multiNames(c.kind), "), not ", strconv.Quote(p.String()))
 	}
 	inner, err := converter{kind: c.kind, multi: a.canon, multiPath: a.path}.expr(e.ValueFilter)
@@ -221,11 +221,11 @@ func (v value) show() string {
 func compare(a attr, name string, op filter.CompareOperator, v value) (store.Filter, *Error) {
 	o, ok := storeOp(op)
 	if !ok {
-		return nil, errorf(strconv.Quote(string(op)), " is not a SCIM comparison operator; use eq, ne, co, sw, ew, gt, ge, lt, le or pr")
+		return nil, newError(strconv.Quote(string(op)), " is not a SCIM comparison operator; use eq, ne, co, sw, ew, gt, ge, lt, le or pr")
 	}
 	if a.typ == tMulti {
 		if o != store.OpPr {
-			return nil, errorf(strconv.Quote(name), " is multi-valued and can only be tested with pr; compare a sub-attribute instead, as in ",
+			return nil, newError(strconv.Quote(name), " is multi-valued and can only be tested with pr; compare a sub-attribute instead, as in ",
 				name, `.value eq "..." or `, name, `[value eq "..."]`)
 		}
 		return store.Compare{Attr: a.canon, Op: o}, nil
@@ -236,7 +236,7 @@ func compare(a attr, name string, op filter.CompareOperator, v value) (store.Fil
 	switch a.typ {
 	case tBool:
 		if o != store.OpEq && o != store.OpNe {
-			return nil, errorf("operator ", string(o), " cannot be used with the boolean attribute ", strconv.Quote(name), "; use eq, ne or pr")
+			return nil, newError("operator ", string(o), " cannot be used with the boolean attribute ", strconv.Quote(name), "; use eq, ne or pr")
 		}
 		switch v.kind {
 		case vBool:
@@ -251,11 +251,11 @@ func compare(a attr, name string, op filter.CompareOperator, v value) (store.Fil
 				}
 			}
 		}
-		return nil, errorf(strconv.Quote(name), " needs true or false, got ", v.show())
+		return nil, newError(strconv.Quote(name), " needs true or false, got ", v.show())
 	case tTime:
 		switch o {
 		case store.OpCo, store.OpSw, store.OpEw:
-			return nil, errorf("operator ", string(o), " cannot be used with the date-time attribute ", strconv.Quote(name),
+			return nil, newError("operator ", string(o), " cannot be used with the date-time attribute ", strconv.Quote(name),
 				"; use eq, ne, gt, ge, lt, le or pr")
 		}
 		if v.kind == vString {
@@ -265,14 +265,14 @@ func compare(a attr, name string, op filter.CompareOperator, v value) (store.Fil
 				}
 			}
 		}
-		return nil, errorf(strconv.Quote(name), " needs an RFC 3339 date-time such as \"2026-01-02T15:04:05Z\", got ", v.show())
+		return nil, newError(strconv.Quote(name), " needs an RFC 3339 date-time such as \"2026-01-02T15:04:05Z\", got ", v.show())
 	default:
 		if v.kind != vString {
-			return nil, errorf(strconv.Quote(name), " needs a string value in double quotes, got ", v.show())
+			return nil, newError(strconv.Quote(name), " needs a string value in double quotes, got ", v.show())
 		}
 		s, ok := unescape(v.s)
 		if !ok {
-			return nil, errorf("the value compared with ", strconv.Quote(name), " is not valid UTF-8 text")
+			return nil, newError("the value compared with ", strconv.Quote(name), " is not valid UTF-8 text")
 		}
 		return store.Compare{Attr: a.canon, Op: o, Value: s}, nil
 	}

@@ -304,6 +304,11 @@ func TestParseSimpleEquivalence(t *testing.T) {
 				if err != nil {
 					var fe *scimfilter.Error
 					require.True(t, errors.As(err, &fe), "Parse(%q): error %T is not a *Error", s, err)
+					for _, internal := range []string{"parse conflict", "internal error", "strconv.", "x-scimkit"} {
+						if !strings.Contains(s, internal) {
+							assert.NotContains(t, fe.Detail, internal, "Parse(%q) leaks internal text", s)
+						}
+					}
 				} else {
 					parsed++
 				}

@@ -48,7 +48,8 @@ type Error struct {
 // Error returns the detail, prefixed with the package name.
 func (e *Error) Error() string { return "scimfilter: " + e.Detail }
 
-func errorf(parts ...string) *Error { return &Error{Detail: strings.Join(parts, "")} }
+// newError returns an *Error whose detail is parts joined.
+func newError(parts ...string) *Error { return &Error{Detail: strings.Join(parts, "")} }
 
 // Parse parses raw, a SCIM filter (RFC 7644 section 3.4.2.2), with the
 // filter-parser that github.com/elimity-com/scim uses, and converts it with
@@ -66,10 +67,10 @@ func Parse(raw string, k Kind) (store.Filter, error) {
 		return nil, err
 	}
 	if s == "" {
-		return nil, errorf("the filter is empty; write for example ", example(k))
+		return nil, newError("the filter is empty; write for example ", example(k))
 	}
 	if len(s) > MaxLength {
-		return nil, errorf("the filter is longer than ", strconv.Itoa(MaxLength), " bytes")
+		return nil, newError("the filter is longer than ", strconv.Itoa(MaxLength), " bytes")
 	}
 	e, ok := parseFilter(s)
 	if !ok {
@@ -80,7 +81,7 @@ func Parse(raw string, k Kind) (store.Filter, error) {
 
 func checkKind(k Kind) *Error {
 	if k != Users && k != Groups {
-		return errorf("filtering ", k.String(), " resources is not supported")
+		return newError("filtering ", k.String(), " resources is not supported")
 	}
 	return nil
 }
@@ -149,7 +150,7 @@ func syntaxError(s string, k Kind) *Error {
 	default:
 		hint = firstTermHint(s)
 	}
-	return errorf(q, " is not a valid SCIM filter: ", hint, "; for example ", example(k))
+	return newError(q, " is not a valid SCIM filter: ", hint, "; for example ", example(k))
 }
 
 // lowerHexEscape reports whether s has a \u escape with a lower-case hex
