@@ -36,7 +36,8 @@
 // sub-attribute after a value path,
 // emails[type eq "work"].value eq "a@x.com", which means
 // emails[type eq "work" and value eq "a@x.com"]; the filter-parser, and so
-// elimity, rejects that form.
+// elimity, rejects that form. Filters longer than MaxLength bytes or nested
+// deeper than MaxDepth are refused, to bound the parser's work.
 //
 // # Attributes
 //

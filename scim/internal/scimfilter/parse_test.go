@@ -167,6 +167,8 @@ func TestParseLogic(t *testing.T) {
 			and(store.Not{Filter: a}, store.Not{Filter: store.Not{Filter: b}})},
 		{`userName eq "a"   and   externalId eq "b"`, and(a, b)},
 		{"  userName eq \"a\"\t\n", a},
+		{strings.Repeat("(", 16) + `userName eq "a"` + strings.Repeat(")", 16), a},
+		{`userName eq "((((((((((((((((((((" and not(externalId eq "b")`, and(cmp(store.AttrUserName, store.OpEq, "(((((((((((((((((((("), store.Not{Filter: b})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.filter, func(t *testing.T) {
@@ -253,6 +255,10 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"empty", "  ", scimfilter.Users, "the filter is empty"},
 		{"too long", `userName eq "` + string(make([]byte, 5000)) + `"`, scimfilter.Users, "longer than 4096"},
+		{"too deep", strings.Repeat("(", 17) + `userName eq "a"` + strings.Repeat(")", 17), scimfilter.Users,
+			"the filter nests parentheses more than 16 levels deep"},
+		{"too deep with not", strings.Repeat("not(", 17) + `userName eq "a"` + strings.Repeat(")", 17), scimfilter.Users,
+			"more than 16 levels deep"},
 		{"unclosed string", `userName eq "a`, scimfilter.Users, "not closed with a double quote"},
 		{"single quotes", `userName eq 'a'`, scimfilter.Users, "double quotes"},
 		{"parentheses", `(userName eq "a"`, scimfilter.Users, "parentheses are not balanced"},
