@@ -35,7 +35,7 @@ func (s *Store) CreateAccount(ctx context.Context, a store.Account) (store.Accou
 
 const accountCols = "id, provisioning_enabled, allowed_domains, created, modified, version"
 
-func scanAccount(row interface{ Scan(...any) error }) (store.Account, error) {
+func scanAccount(row scanner) (store.Account, error) {
 	var (
 		a                 store.Account
 		domains           string
@@ -165,7 +165,7 @@ func (s *Store) AddToken(ctx context.Context, accountID string, t store.Token) (
 
 const tokenCols = "id, account_id, hash, label, created"
 
-func scanToken(row interface{ Scan(...any) error }) (store.Token, error) {
+func scanToken(row scanner) (store.Token, error) {
 	var (
 		t       store.Token
 		hash    []byte

@@ -16,7 +16,7 @@ const idChunk = 500
 
 const groupReadCols = "g.seq, g.id, g.external_id, g.display_name, g.managed, g.privileged, g.linked, g.created, g.modified, g.version"
 
-func scanGroup(row interface{ Scan(...any) error }) (store.Group, int64, error) {
+func scanGroup(row scanner) (store.Group, int64, error) {
 	var (
 		g                 store.Group
 		seq               int64

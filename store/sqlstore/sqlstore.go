@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -167,15 +168,45 @@ type q struct {
 }
 
 func (q q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := checkText(args); err != nil {
+		return nil, err
+	}
 	return q.x.ExecContext(ctx, q.d.rebind(query), args...)
 }
 
 func (q q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if err := checkText(args); err != nil {
+		return nil, err
+	}
 	return q.x.QueryContext(ctx, q.d.rebind(query), args...)
 }
 
-func (q q) row(ctx context.Context, query string, args ...any) *sql.Row {
+// scanner is a row to scan: *sql.Row, or errRow.
+type scanner interface{ Scan(dest ...any) error }
+
+// errRow is a row whose query could not be run.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
+
+func (q q) row(ctx context.Context, query string, args ...any) scanner {
+	if err := checkText(args); err != nil {
+		return errRow{err}
+	}
 	return q.x.QueryRowContext(ctx, q.d.rebind(query), args...)
+}
+
+// checkText refuses string arguments that PostgreSQL's text type cannot
+// hold (NUL bytes, invalid UTF-8), on both databases, so that they behave
+// alike: the error matches store.ErrInvalid, whether the string was a
+// value to store, a key to look up or a filter value.
+func checkText(args []any) error {
+	for _, a := range args {
+		if s, ok := a.(string); ok && (strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s)) {
+			return fmt.Errorf("sqlstore: a string holds a NUL byte or invalid UTF-8: %w", store.ErrInvalid)
+		}
+	}
+	return nil
 }
 
 // write runs fn in a read-write transaction and commits it if fn returns

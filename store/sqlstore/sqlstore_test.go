@@ -363,3 +363,39 @@ func TestPagingAcrossChanges(t *testing.T) {
 		check(a, 5, 0)
 	})
 }
+
+// PostgreSQL text cannot hold NUL bytes or invalid UTF-8; both databases
+// refuse such strings alike, with ErrInvalid, and store nothing.
+func TestTextThatCannotBeStored(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s := open(t, dsn)
+		_, err := s.CreateAccount(ctx, store.Account{ID: "acme"})
+		require.NoError(t, err)
+		ok, err := s.CreateUser(ctx, "acme", store.User{UserName: "ok", State: store.StateActive})
+		require.NoError(t, err)
+		for _, bad := range []string{"nul\x00byte", "bad\xffutf8"} {
+			_, err := s.CreateUser(ctx, "acme", store.User{UserName: bad, State: store.StateActive})
+			assert.ErrorIs(t, err, store.ErrInvalid, "create %q", bad)
+			_, err = s.CreateUser(ctx, "acme", store.User{UserName: "x", State: store.StateActive,
+				Emails: []store.Email{{Value: bad}}})
+			assert.ErrorIs(t, err, store.ErrInvalid, "create with email %q", bad)
+			_, err = s.GetUser(ctx, "acme", bad)
+			assert.ErrorIs(t, err, store.ErrInvalid, "get %q", bad)
+			_, err = s.ListUsers(ctx, "acme", store.Query{Count: 10,
+				Filter: store.Compare{Attr: store.AttrExternalID, Op: store.OpNe, Value: bad}})
+			assert.ErrorIs(t, err, store.ErrInvalid, "filter on %q", bad)
+			_, err = s.UpdateGroup(ctx, "acme", bad, store.GroupUpdate{})
+			assert.ErrorIs(t, err, store.ErrInvalid, "update group %q", bad)
+			ok.Title = bad
+			_, err = s.UpdateUser(ctx, "acme", ok)
+			assert.ErrorIs(t, err, store.ErrInvalid, "update with title %q", bad)
+		}
+		page, err := s.ListUsers(ctx, "acme", store.Query{Count: 10})
+		require.NoError(t, err)
+		require.Equal(t, 1, page.Total, "nothing was stored")
+		got, err := s.GetUser(ctx, "acme", ok.ID)
+		require.NoError(t, err)
+		assert.Equal(t, int64(1), got.Version, "the refused update changed nothing")
+	})
+}
