@@ -25,6 +25,10 @@
 //     added; GroupsOfUser costs O(k log k) for a user in k groups;
 //   - ClaimReminders scans the account, O(n).
 //
+// A typical user as Okta provisions it (userName, name parts, displayName,
+// one work email, externalId, locale) takes about 620 bytes with its index
+// entries: fields that such users leave empty are kept out of line.
+//
 // # Filters
 //
 // Filters are evaluated as documented in package store: case-insensitive

@@ -152,6 +152,14 @@ func userFilterCases(us []store.User) []userCase {
 		{cmp(store.AttrEmailValue, store.OpEw, "EXAMPLE.com"), func(u store.User) bool {
 			return anyEmail(u, func(e store.Email) bool { return strings.HasSuffix(fold(e.Value), "example.com") })
 		}},
+		// Any-match: ne needs one email with another value, so a user
+		// without emails matches no comparison on emails.value.
+		{cmp(store.AttrEmailValue, store.OpNe, "ALICE@example.com"), func(u store.User) bool {
+			return anyEmail(u, func(e store.Email) bool { return fold(e.Value) != "alice@example.com" })
+		}},
+		{not(cmp(store.AttrEmailValue, store.OpEq, "alice@example.com")), func(u store.User) bool {
+			return !anyEmail(u, func(e store.Email) bool { return fold(e.Value) == "alice@example.com" })
+		}},
 		{cmp(store.AttrEmailValue, store.OpPr, nil), func(u store.User) bool {
 			return anyEmail(u, func(e store.Email) bool { return e.Value != "" })
 		}},
