@@ -9,13 +9,14 @@
 // validating the filter against the schema
 // (ListRequestParams.FilterValidator.GetFilter()). FromExpression converts
 // that tree; Parse runs the same parser on a string first. The parser costs
-// about 140 µs and 2,000 allocations per filter.
+// about 80 µs and 2,000 allocations for even userName eq "x"
+// (BenchmarkParse).
 //
 // The fast path, ParseSimple, is a hand-written recogniser for the handful
 // of shapes identity providers send on every lookup (userName eq "...",
 // externalId eq "...", emails[type eq "work"].value eq "...", displayName eq
 // "..." and the like, optionally joined by and). It runs in a few hundred
-// nanoseconds. Whenever it reports ok, its result is exactly the one Parse
+// nanoseconds and allocates only its result (BenchmarkParseSimple). Whenever it reports ok, its result is exactly the one Parse
 // gives for the same string (the package's property and fuzz tests check
 // this); anything else, including every filter Parse would reject, it
 // refuses, and the caller falls back to the general path, which produces
