@@ -15,8 +15,10 @@
 //     github.com/jackc/pgx/v5 understands it. A Unix socket is
 //     "postgres://user@/dbname?host=/run/postgresql". Add
 //     search_path=NAME to keep scimkit's tables in their own schema.
-//   - "sqlite:PATH": the SQLite database file PATH (created if missing),
-//     opened with modernc.org/sqlite in WAL mode with foreign keys on.
+//   - "sqlite:PATH": the SQLite database file PATH (created if missing,
+//     taken literally, without '?'), opened with modernc.org/sqlite in WAL
+//     mode with foreign keys on. One connection serves the Store; other
+//     processes on the same file wait for the write lock (up to 10 s).
 //
 // Open applies the embedded, versioned schema migrations the database
 // lacks (recorded in the table scimkit_schema_migrations) before it

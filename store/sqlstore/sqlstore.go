@@ -31,6 +31,8 @@ type Store struct {
 	d     dialect
 	now   func() time.Time
 	newID func() string
+	// maxConns bounds the PostgreSQL connection pool.
+	maxConns int
 
 	// cursors remembers where the last unfiltered page of a listing ended,
 	// so that the next page can start from there; see cursor.go.
@@ -63,11 +65,25 @@ func WithIDGenerator(newID func() string) Option {
 	}
 }
 
+// WithMaxConns sets the most connections a Store opens to PostgreSQL at
+// once (and keeps idle); callers beyond that wait for a free one. The
+// default is 10: mind PostgreSQL's max_connections (100 by default) when
+// several replicas share a server. Values below 1 keep the default. SQLite
+// always uses one connection.
+func WithMaxConns(n int) Option {
+	return func(s *Store) {
+		if n >= 1 {
+			s.maxConns = n
+		}
+	}
+}
+
 // Open connects to the database named by dsn, applies the schema
 // migrations it lacks, and returns the Store. Two forms are accepted:
 //
 //   - "sqlite:PATH" opens (creating it if needed) the SQLite database file
-//     PATH, in WAL mode with foreign keys on and a 10 s busy timeout.
+//     PATH, taken literally (it may not contain '?'), in WAL mode with
+//     foreign keys on and a 10 s busy timeout.
 //   - "postgres://..." or "postgresql://..." connects to PostgreSQL with
 //     pgx (github.com/jackc/pgx/v5); every parameter pgx understands may be
 //     given, such as host (a directory for a Unix socket), port, sslmode
@@ -88,10 +104,12 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		path := strings.TrimPrefix(dsn, "sqlite:")
-		if path == "" || strings.ContainsAny(path, "?#") {
-			return nil, fmt.Errorf("sqlstore: open: a sqlite DSN is \"sqlite:PATH\" with a non-empty PATH without '?' or '#': %w", store.ErrInvalid)
+		if path == "" || strings.Contains(path, "?") {
+			return nil, fmt.Errorf("sqlstore: open: a sqlite DSN is \"sqlite:PATH\" with a non-empty PATH without '?': %w", store.ErrInvalid)
 		}
-		conn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		// A plain path (no "file:" URI), so that '%' and '#' in it are
+		// just characters.
+		conn := path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		db = sql.OpenDB(sqliteConnector{dsn: conn})
 		// One connection: SQLite has one writer at a time anyway, and a
 		// single connection makes every transaction in this process
@@ -111,9 +129,14 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	default:
 		return nil, fmt.Errorf("sqlstore: open: DSN must start with \"sqlite:\", \"postgres://\" or \"postgresql://\": %w", store.ErrInvalid)
 	}
-	s := &Store{db: db, d: d, now: time.Now, newID: randomUUID, cursors: make(map[cursorKey]cursorVal)}
+	s := &Store{db: db, d: d, now: time.Now, newID: randomUUID, maxConns: 10, cursors: make(map[cursorKey]cursorVal)}
 	for _, o := range opts {
 		o(s)
+	}
+	if d == dialectPostgres {
+		db.SetMaxOpenConns(s.maxConns)
+		db.SetMaxIdleConns(s.maxConns)
+		db.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	if err := s.migrate(ctx); err != nil {
 		_ = db.Close()

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -40,6 +42,17 @@ func TestOpenHidesPostgresPassword(t *testing.T) {
 	_, err := sqlstore.Open(context.Background(), "postgres://u:hunter2@/db?host=/nonexistent-scimkit&port=1&connect_timeout=1")
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "hunter2")
+}
+
+func TestSQLitePathWithSpecialCharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a dir with %41 and #hash")
+	require.NoError(t, os.Mkdir(dir, 0o755))
+	path := filepath.Join(dir, "my %20 db.sqlite")
+	s := open(t, "sqlite:"+path)
+	_, err := s.CreateAccount(context.Background(), store.Account{ID: "acme"})
+	require.NoError(t, err)
+	_, err = os.Stat(path)
+	require.NoError(t, err, "the database is the file named, taken literally")
 }
 
 func TestMigrationsAreIdempotent(t *testing.T) {
