@@ -41,7 +41,9 @@
 // # Case rules
 //
 // userName, email values and group displayName are compared
-// case-insensitively (Unicode simple folding, as strings.EqualFold) for
-// uniqueness, lookups and filters; id and externalId are case-exact. Values
-// are stored as given.
+// case-insensitively for uniqueness, lookups and filters, by comparing
+// their Fold-ed forms (strings.ToLower: Unicode lower-casing, not the
+// fuller folding of strings.EqualFold); id and externalId are case-exact.
+// Values are stored as given. Times in filter values are compared as
+// instants, whatever their location.
 package store
