@@ -42,10 +42,11 @@ func (r *groupRec) add(id string) bool {
 // remove removes id from the members if it is one; it reports whether it
 // was removed.
 func (r *groupRec) remove(id string) bool {
-	if !r.has(id) {
+	n := len(r.members)
+	delete(r.members, id) // one probe of a possibly huge map, not two
+	if len(r.members) == n {
 		return false
 	}
-	delete(r.members, id)
 	if len(r.order) >= 64 && len(r.order) > 2*len(r.members) {
 		r.compact()
 	}
@@ -56,7 +57,7 @@ func (r *groupRec) remove(id string) bool {
 func (r *groupRec) compact() {
 	order := make([]string, 0, len(r.members)+len(r.members)/4)
 	for i, id := range r.order {
-		if r.members[id] == i && r.has(id) {
+		if j, ok := r.members[id]; ok && j == i {
 			r.members[id] = len(order)
 			order = append(order, id)
 		}
@@ -312,8 +313,11 @@ func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store
 	if upd.ExternalID != nil {
 		extID = *upd.ExternalID
 	}
-	if err := a.checkGroupUnique(name, extID, r); err != nil {
-		return store.Group{}, err
+	renamed := name != r.g.DisplayName || extID != r.g.ExternalID
+	if renamed {
+		if err := a.checkGroupUnique(name, extID, r); err != nil {
+			return store.Group{}, err
+		}
 	}
 	if upd.ReplaceMembers {
 		err = a.checkMembers(upd.Members)
@@ -325,8 +329,11 @@ func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store
 	}
 
 	// Everything is valid: apply.
-	a.unindexGroup(r)
-	r.g.DisplayName, r.g.ExternalID = name, extID
+	if renamed {
+		a.unindexGroup(r)
+		r.g.DisplayName, r.g.ExternalID = name, extID
+		a.indexGroup(r)
+	}
 	if upd.Managed != nil {
 		r.g.Managed = *upd.Managed
 	}
@@ -336,7 +343,6 @@ func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store
 	if upd.Linked != nil {
 		r.g.Linked = *upd.Linked
 	}
-	a.indexGroup(r)
 	if upd.ReplaceMembers {
 		keep := make(map[string]struct{}, len(upd.Members))
 		for _, m := range upd.Members {
