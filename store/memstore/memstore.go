@@ -32,15 +32,16 @@ type Store struct {
 type Option func(*Store)
 
 // WithClock sets the clock the store reads for Created and Modified times.
-// The default is time.Now. Times are stored without their monotonic clock
-// reading.
+// The default (also used for nil) is time.Now. Times are stored without
+// their monotonic clock reading.
 func WithClock(now func() time.Time) Option {
 	return func(s *Store) { s.now = now }
 }
 
 // WithIDs sets the generator of user, group and token ids. It must return a
-// new, unique string on every call. The default returns 128 random bits from
-// crypto/rand as 32 lower-case hex digits.
+// new, unique, non-empty string on every call (a create that gets an id
+// already in use fails). The default (also used for nil) returns 128
+// random bits from crypto/rand as 32 lower-case hex digits.
 func WithIDs(newID func() string) Option {
 	return func(s *Store) { s.newID = newID }
 }
@@ -55,6 +56,12 @@ func New(opts ...Option) *Store {
 	}
 	for _, o := range opts {
 		o(s)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.newID == nil {
+		s.newID = randomID
 	}
 	return s
 }
