@@ -47,9 +47,11 @@
 //   - Filters become SQL over bound parameters only; LIKE (PostgreSQL) and
 //     GLOB (SQLite) patterns escape their wildcards. Emails and members are
 //     matched with EXISTS subqueries on their own tables.
-//   - Listings are in creation order. An unfiltered listing read page after
-//     page (the way Okta and Entra import a directory) costs one page per
-//     request however deep it goes; see the comment in list.go.
+//   - Listings are in creation order. The listings IdPs import page after
+//     page (unfiltered users, managed groups) cost one page per request
+//     however deep they go: the account row counts them, and a page that
+//     continues the previous one starts from where it ended. Other filters
+//     cost O(matches) for their total; see the comment in list.go.
 //   - Reminder claims use SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL:
 //     replicas running the reminder pass at once each claim different users.
 //   - Times are stored as Unix nanoseconds (UTC), so they read back exactly

@@ -11,6 +11,16 @@ import (
 // Test-only helpers: bulk loading for the benchmarks, which would
 // otherwise spend minutes creating 100,000 users one transaction at a time.
 
+// WithMaxMigration stops Open's migrations after version v, leaving the
+// schema as an older release left it.
+func WithMaxMigration(v int64) Option { return func(s *Store) { s.maxMigration = v } }
+
+// Exec runs raw SQL ('?' placeholders) on the store's database.
+func Exec(ctx context.Context, s *Store, query string, args ...any) error {
+	_, err := q{s.db, s.d}.exec(ctx, query, args...)
+	return err
+}
+
 // BulkCreateUsers inserts n active users named user<i>@bench.example (each
 // with that address as its one work email) into the account in one
 // transaction, keeps the account's counters right, and returns their ids in

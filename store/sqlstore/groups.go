@@ -170,6 +170,9 @@ func (s *Store) CreateGroup(ctx context.Context, accountID string, g store.Group
 		if err := bumpCounter(ctx, q, accountID, "group_count", 1, "groups_gen"); err != nil {
 			return err
 		}
+		if err := countManaged(ctx, q, accountID, g.Managed, 1); err != nil {
+			return err
+		}
 		if _, err := q.exec(ctx, `INSERT INTO scimkit_groups
 			(account_id, id, external_id, display_name, display_name_fold, managed, privileged, linked, created, modified, version)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
@@ -200,6 +203,18 @@ func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store
 	now := s.stamp()
 	var out store.Group
 	err := s.write(ctx, func(q q) error {
+		if upd.Managed != nil {
+			// The change may move the group in or out of the managed
+			// listing: take the account row (always before a group row,
+			// as CreateGroup and DeleteGroup do) to recount and to bump
+			// the generation that guards that listing's cursors.
+			if err := bumpCounter(ctx, q, accountID, "group_count", 0, "groups_gen"); err != nil {
+				if errors.Is(err, store.ErrNotFound) {
+					return store.ErrNotFound
+				}
+				return err
+			}
+		}
 		g, seq, err := scanGroup(q.row(ctx, "SELECT "+groupReadCols+" FROM scimkit_groups g WHERE g.account_id = ? AND g.id = ?"+
 			s.d.forUpdate(), accountID, id))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -217,8 +232,15 @@ func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store
 		if upd.ExternalID != nil {
 			g.ExternalID = *upd.ExternalID
 		}
-		if upd.Managed != nil {
+		if upd.Managed != nil && *upd.Managed != g.Managed {
 			g.Managed = *upd.Managed
+			delta := -1
+			if g.Managed {
+				delta = 1
+			}
+			if err := countManaged(ctx, q, accountID, true, delta); err != nil {
+				return err
+			}
 		}
 		if upd.Privileged != nil {
 			g.Privileged = *upd.Privileged
@@ -267,6 +289,16 @@ func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store
 	return out, nil
 }
 
+// countManaged adds delta to the account's count of managed groups when
+// managed is true. The caller holds the account row (bumpCounter).
+func countManaged(ctx context.Context, q q, accountID string, managed bool, delta int) error {
+	if !managed {
+		return nil
+	}
+	_, err := q.exec(ctx, "UPDATE scimkit_accounts SET managed_group_count = managed_group_count + ? WHERE id = ?", delta, accountID)
+	return err
+}
+
 func validateGroupUpdate(upd *store.GroupUpdate) error {
 	if upd.DisplayName != nil && *upd.DisplayName == "" {
 		return fmt.Errorf("empty displayName: %w", store.ErrInvalid)
@@ -295,16 +327,15 @@ func (s *Store) DeleteGroup(ctx context.Context, accountID, id string) error {
 			}
 			return err
 		}
-		res, err := q.exec(ctx, "DELETE FROM scimkit_groups WHERE account_id = ? AND id = ?", accountID, id)
+		var managed bool
+		err := q.row(ctx, "DELETE FROM scimkit_groups WHERE account_id = ? AND id = ? RETURNING managed", accountID, id).Scan(&managed)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("group %q: %w", id, store.ErrNotFound)
+		}
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return fmt.Errorf("group %q: %w", id, store.ErrNotFound)
-		}
-		return nil
+		return countManaged(ctx, q, accountID, managed, -1)
 	})
 	if err != nil {
 		return fmt.Errorf("sqlstore: delete group: %w", err)

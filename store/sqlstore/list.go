@@ -10,30 +10,36 @@ import (
 )
 
 // Paging. StartIndex is a position, so a page deep into a large directory
-// is, done naively, an OFFSET that walks every earlier row. Two things keep
-// the common case, an IdP importing the whole directory page after page
-// without a filter, at the cost of one page:
+// is, done naively, an OFFSET that walks every earlier row, and its total a
+// count over the directory. Two things keep the listings IdPs import (page
+// after page, unfiltered for users, "managed eq true" for groups, which is
+// what the SCIM layer asks for) at the cost of one page:
 //
-//   - The account row counts its users and groups (user_count,
-//     group_count), so the total of an unfiltered listing is one row read,
-//     not a count over the directory.
-//   - The account row also has a generation (users_gen, groups_gen) that
-//     every create and delete bumps. After serving positions [i, i+n) the
-//     Store remembers, for that generation, the seq of the last row served.
-//     A request for position i+n at the same generation continues after
-//     that seq (a keyset step, O(page)) instead of skipping i+n-1 rows.
-//     Since only creates and deletes change positions in an unfiltered
-//     listing, an unchanged generation proves the remembered seq is still
-//     at that position, on any replica.
+//   - The account row counts its users, groups and managed groups
+//     (user_count, group_count, managed_group_count), so the total of
+//     those listings is one row read, not a count.
+//   - The account row also has a generation per table (users_gen,
+//     groups_gen), bumped by every create and delete (and, for groups,
+//     every change of Managed). After serving positions [i, i+n) the Store
+//     remembers, for that generation, the seq of the last row served. A
+//     request for position i+n at the same generation continues after that
+//     seq (a keyset step, O(page)) instead of skipping i+n-1 rows. Since
+//     nothing else moves a row in those listings, an unchanged generation
+//     proves the remembered seq is still at that position, on any replica.
+//     Creates and deletes serialise on the account row for this (PostgreSQL
+//     row lock, held for the short transaction).
 //
 // Other requests (filtered, or out of sequence) skip with OFFSET over a
 // subquery that selects only seq, which the (account_id, seq) index
 // answers without reading the rows it skips (an index-only scan on
-// PostgreSQL once the table is vacuumed, a covering index on SQLite).
+// PostgreSQL once the table is vacuumed, a covering index on SQLite); the
+// total of a filtered listing is counted unless the page ends the matches
+// (as it does for the IdPs' eq lookups), so a filter matching most of a
+// large directory costs O(matches).
 
 // cursorKey identifies a remembered position of an unfiltered listing.
 type cursorKey struct {
-	table     string // "users" or "groups"
+	listing   string // table and counter column: "users/user_count", ...
 	accountID string
 	gen       int64
 	start     int // the 1-based position that follows the remembered row
@@ -64,17 +70,45 @@ func (s *Store) remember(k cursorKey, seq int64) {
 
 // page is what ListUsers and ListGroups share: which table to read.
 type page struct {
-	table   string // "users" or "groups"
-	alias   string // "u" or "g"
-	counter string // account column counting the table's rows
-	gen     string // account column holding the table's generation
-	schema  schema
+	table  string // "users" or "groups"
+	alias  string // "u" or "g"
+	gen    string // account column holding the table's generation
+	schema schema
+	// counted tells whether the account row counts the matches of f, and
+	// in which column. Those listings have their total for free and may
+	// continue from a cursor: their positions change only when the
+	// generation does.
+	counted func(f store.Filter) (column string, ok bool)
 }
 
 var (
-	userPage  = page{table: "users", alias: "u", counter: "user_count", gen: "users_gen", schema: userSchema}
-	groupPage = page{table: "groups", alias: "g", counter: "group_count", gen: "groups_gen", schema: groupSchema}
+	userPage = page{table: "users", alias: "u", gen: "users_gen", schema: userSchema,
+		counted: func(f store.Filter) (string, bool) { return "user_count", f == nil }}
+	groupPage = page{table: "groups", alias: "g", gen: "groups_gen", schema: groupSchema,
+		counted: func(f store.Filter) (string, bool) {
+			switch {
+			case f == nil:
+				return "group_count", true
+			case isManagedTrue(f):
+				// What the SCIM layer lists: the IdP sees managed groups only.
+				return "managed_group_count", true
+			}
+			return "", false
+		}}
 )
+
+// isManagedTrue reports whether f is exactly "managed eq true".
+func isManagedTrue(f store.Filter) bool {
+	if p, ok := f.(*store.Compare); ok && p != nil {
+		f = *p
+	}
+	c, ok := f.(store.Compare)
+	if !ok || c.Attr != store.AttrManaged || c.Op != store.OpEq {
+		return false
+	}
+	v, ok := c.Value.(bool)
+	return ok && v
+}
 
 // fetchFunc reads the rows whose seq the condition selects (over the
 // page's alias, with args), in seq order, and returns how many it read and
@@ -93,8 +127,12 @@ func (s *Store) list(ctx context.Context, q q, p page, accountID string, query s
 		return 0, err
 	}
 	start, count := max(query.StartIndex, 1), max(query.Count, 0)
+	counter, isCounted := p.counted(query.Filter)
+	if !isCounted {
+		counter = "0"
+	}
 	var counted, gen int64
-	err = q.row(ctx, "SELECT "+p.counter+", "+p.gen+" FROM scimkit_accounts WHERE id = ?", accountID).Scan(&counted, &gen)
+	err = q.row(ctx, "SELECT "+counter+", "+p.gen+" FROM scimkit_accounts WHERE id = ?", accountID).Scan(&counted, &gen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("account %q: %w", accountID, store.ErrNotFound)
 	}
@@ -105,7 +143,7 @@ func (s *Store) list(ctx context.Context, q q, p page, accountID string, query s
 	from := "FROM scimkit_" + p.table + " " + a + " WHERE " + a + ".account_id = ? AND (" + where + ")"
 	fargs := append([]any{accountID}, wargs...)
 	total := -1
-	if query.Filter == nil {
+	if isCounted {
 		total = int(counted)
 	}
 	n := 0
@@ -115,19 +153,20 @@ func (s *Store) list(ctx context.Context, q q, p page, accountID string, query s
 			args []any
 			key  cursorKey
 		)
-		after, hit := s.cursor(cursorKey{p.table, accountID, gen, start})
+		listing := p.table + "/" + counter
+		after, hit := s.cursor(cursorKey{listing, accountID, gen, start})
 		switch {
-		case query.Filter != nil:
+		case !isCounted:
 			sub += " ORDER BY " + a + ".seq LIMIT ? OFFSET ?"
 			args = append(fargs, count, start-1)
 		case start == 1 || !hit:
 			sub += " ORDER BY " + a + ".seq LIMIT ? OFFSET ?"
 			args = append(fargs, count, start-1)
-			key = cursorKey{p.table, accountID, gen, start + count}
+			key = cursorKey{listing, accountID, gen, start + count}
 		default:
 			sub += " AND " + a + ".seq > ? ORDER BY " + a + ".seq LIMIT ?"
 			args = append(fargs, after, count)
-			key = cursorKey{p.table, accountID, gen, start + count}
+			key = cursorKey{listing, accountID, gen, start + count}
 		}
 		var last int64
 		n, last, err = fetch(a+".seq IN ("+sub+")", args)

@@ -93,7 +93,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		_ = rows.Close()
 		for _, m := range ms {
-			if applied[m.version] {
+			if applied[m.version] || (s.maxMigration != 0 && m.version > s.maxMigration) {
 				continue
 			}
 			if _, err := q.x.ExecContext(ctx, m.sql); err != nil {

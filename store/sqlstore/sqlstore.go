@@ -33,6 +33,9 @@ type Store struct {
 	newID func() string
 	// maxConns bounds the PostgreSQL connection pool.
 	maxConns int
+	// maxMigration, when not zero, stops migrations after that version
+	// (for tests of upgrades).
+	maxMigration int64
 
 	// cursors remembers where the last unfiltered page of a listing ended,
 	// so that the next page can start from there; see cursor.go.

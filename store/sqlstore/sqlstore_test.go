@@ -74,6 +74,33 @@ func TestMigrationsAreIdempotent(t *testing.T) {
 	})
 }
 
+// A database an older release created (schema version 1, with data) is
+// upgraded in place: migration 2 backfills the count of managed groups.
+func TestUpgradeFromVersion1(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		old := open(t, dsn, sqlstore.WithMaxMigration(1))
+		_, err := old.CreateAccount(ctx, store.Account{ID: "acme"})
+		require.NoError(t, err)
+		// The groups as release 1 wrote them (today's CreateGroup needs
+		// schema version 2).
+		for i, managed := range []bool{true, false, true} {
+			require.NoError(t, sqlstore.Exec(ctx, old, `INSERT INTO scimkit_groups (account_id, id, display_name,
+				display_name_fold, managed, privileged, linked, created, modified, version)
+				VALUES ('acme', ?, ?, ?, ?, FALSE, FALSE, 0, 0, 1)`, fmt.Sprint("id", i), fmt.Sprint("g", i), fmt.Sprint("g", i), managed))
+		}
+		require.NoError(t, sqlstore.Exec(ctx, old, "UPDATE scimkit_accounts SET group_count = 3, groups_gen = 3"))
+		require.NoError(t, old.Close())
+
+		s := open(t, dsn)
+		managed := store.Compare{Attr: store.AttrManaged, Op: store.OpEq, Value: true}
+		page, err := s.ListGroups(ctx, "acme", store.Query{Filter: managed, Count: 1})
+		require.NoError(t, err)
+		assert.Equal(t, 2, page.Total, "the managed groups created before the upgrade are counted")
+		assert.Equal(t, "g0", page.Groups[0].DisplayName)
+	})
+}
+
 func TestConcurrentOpensMigrateOnce(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, dsn string) {
 		const replicas = 4
