@@ -350,3 +350,77 @@ func TestUserListIncludesGroupsOnlyOnRequest(t *testing.T) {
 	require.Contains(t, list.Resources[0], "groups")
 	assert.Equal(t, gid, list.Resources[0]["groups"].([]any)[0].(map[string]any)["value"])
 }
+
+func TestTrailingSlashAndHead(t *testing.T) {
+	e := newEnv(t, "okta")
+	uid := createUser(t, e, "a@example.com")
+	status, _, body := e.do(t, "GET", "/Users/"+uid+"/", "")
+	assert.Equal(t, http.StatusOK, status, body)
+	status, _, body = e.do(t, "PATCH", "/Users/"+uid+"/", patchBody(`{"op":"replace","path":"displayName","value":"X"}`))
+	assert.Equal(t, http.StatusOK, status, body)
+	status, _, body = e.do(t, "POST", "/Users/", fmt.Sprintf(oktaUser, "b@example.com", "b@example.com", "b"))
+	assert.Equal(t, http.StatusCreated, status, body)
+
+	status, h, body := e.do(t, "HEAD", "/Users/"+uid, "")
+	assert.Equal(t, http.StatusOK, status)
+	assert.Empty(t, body)
+	assert.Equal(t, `W/"2"`, h.Get("ETag"))
+}
+
+func TestEmptyFilterIsRefused(t *testing.T) {
+	e := newEnv(t, "okta")
+	createUser(t, e, "a@example.com")
+	for _, q := range []string{"?filter=", "?filter=%20"} {
+		status, h, body := e.do(t, "GET", "/Users"+q, "")
+		require.Equal(t, http.StatusBadRequest, status, "an empty filter must not list everything")
+		scimType, _ := scimError(t, status, h, body)
+		assert.Equal(t, "invalidFilter", scimType)
+	}
+}
+
+func TestBadRateLimitOptionsAreRefused(t *testing.T) {
+	st := newEnv(t, "okta").st
+	for _, o := range []scim.Option{scim.WithRateLimit(10, 0), scim.WithRateLimit(0, 1), scim.WithRateLimit(-1, 5)} {
+		_, err := scim.New(st, o)
+		assert.Error(t, err)
+	}
+	_, err := scim.New(st, scim.WithRateLimit(rate.Inf, 0))
+	assert.NoError(t, err, "rate.Inf turns limiting off")
+}
+
+func TestProjectionOnSingleResources(t *testing.T) {
+	e := newEnv(t, "entra")
+	status, _, body := e.do(t, "POST", "/Users", `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+		"userName":"a@example.com","externalId":"x1","emails":[{"primary":true,"type":"work","value":"a@example.com"}],
+		"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"R&D"}}`)
+	require.Equal(t, http.StatusCreated, status, body)
+	var u struct{ ID string }
+	require.NoError(t, json.Unmarshal([]byte(body), &u))
+	const ent = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+
+	get := func(q string) map[string]any {
+		_, _, body := e.do(t, "GET", "/Users/"+u.ID+q, "")
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(body), &m))
+		return m
+	}
+	m := get("?attributes=userName")
+	assert.ElementsMatch(t, []string{"id", "schemas", "userName"}, keys(m), "only what was asked for, plus id and schemas")
+	m = get("?excludedAttributes=meta,externalId")
+	assert.NotContains(t, m, "meta")
+	assert.NotContains(t, m, "externalId")
+	m = get("?attributes=" + ent)
+	assert.Equal(t, map[string]any{"department": "R&D"}, m[ent], "a bare extension URN selects the whole extension")
+	m = get("?excludedAttributes=" + ent)
+	assert.NotContains(t, m, ent)
+	m = get("?attributes=" + ent + ":department")
+	assert.Equal(t, map[string]any{"department": "R&D"}, m[ent])
+}
+
+func keys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

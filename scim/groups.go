@@ -105,7 +105,7 @@ func (gh groupsHandler) Get(r *http.Request, id string) (elimity.Resource, error
 	if err != nil {
 		return elimity.Resource{}, h.forElimity(r, err, groupWhat(id))
 	}
-	proj := projectionFromQuery(r)
+	proj := h.projection(r)
 	var members []string
 	if !proj.excludes("members") {
 		if members, err = h.store.Members(ctx, account, id); err != nil {

@@ -27,6 +27,9 @@ import (
 
 const contentType = "application/scim+json"
 
+// maxRetryAfter caps the Retry-After of a 429, in seconds.
+const maxRetryAfter = 3600
+
 // Handler is the SCIM 2.0 service provider: an http.Handler serving
 // /Users, /Groups and the discovery endpoints for every account of the
 // host, each request authenticated by its bearer token. Mount it under the
@@ -112,6 +115,9 @@ func New(st store.Store, opts ...Option) (*Handler, error) {
 	if h.rate == 0 && h.burst == 0 {
 		h.rate, h.burst = DefaultRate, DefaultBurst
 	}
+	if h.rate != rate.Inf && (h.rate <= 0 || h.burst < 1) {
+		return nil, fmt.Errorf("scim: WithRateLimit(%v, %d): the rate must be positive and the burst at least 1 (use rate.Inf to turn limiting off)", h.rate, h.burst)
+	}
 	if err := h.buildServer(); err != nil {
 		return nil, err
 	}
@@ -153,6 +159,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	path := strings.TrimSuffix(r.URL.Path, "/")
+	if path != r.URL.Path {
+		// The protocol library reads ids from the raw path: give it the
+		// same path this package routes on.
+		r.URL.Path, r.URL.RawPath = path, ""
+	}
 	if !isDiscovery(path) {
 		if err := h.linking.Enabled(acct); err != nil {
 			writeError(rec, h.translate(r.Context(), err, "account"))
@@ -177,17 +188,22 @@ func isDiscovery(path string) bool {
 // service provider configuration are answered here; everything else goes
 // through the protocol library.
 func (h *Handler) route(w http.ResponseWriter, r *http.Request, path string, body []byte) {
+	if r.Method == http.MethodHead {
+		// Answered as GET; net/http sends the headers and drops the body.
+		r = r.Clone(r.Context())
+		r.Method = http.MethodGet
+	}
 	switch path {
 	case "/Users", "/Groups":
 		switch r.Method {
 		case http.MethodGet:
-			h.serveList(w, r, path == "/Users", listParamsFromQuery(r))
+			h.serveList(w, r, path == "/Users", h.listParamsFromQuery(r))
 			return
 		case http.MethodPost:
 			h.serveLibrary(w, r, body)
 			return
 		}
-		methodNotAllowed(w, "GET, POST")
+		methodNotAllowed(w, "GET, HEAD, POST")
 		return
 	case "/Users/.search", "/Groups/.search":
 		if r.Method != http.MethodPost {
@@ -198,34 +214,41 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request, path string, bod
 		return
 	case "/ServiceProviderConfig":
 		if r.Method != http.MethodGet {
-			methodNotAllowed(w, "GET")
+			methodNotAllowed(w, "GET, HEAD")
 			return
 		}
 		h.serveServiceProviderConfig(w)
 		return
 	case "/Schemas", "/ResourceTypes":
 		if r.Method != http.MethodGet {
-			methodNotAllowed(w, "GET")
+			methodNotAllowed(w, "GET, HEAD")
 			return
 		}
 		h.server.ServeHTTP(w, r)
 		return
 	case "/Bulk", "/Me", "/.search", "":
-		writeError(w, &Error{Status: http.StatusNotImplemented, Detail: "this service provider does not support " + strings.TrimPrefix(path, "/") + "; see /ServiceProviderConfig"})
+		what := strings.TrimPrefix(path, "/")
+		if what == "" {
+			what = "queries against the base URL itself"
+		}
+		writeError(w, &Error{Status: http.StatusNotImplemented, Detail: "this service provider does not support " + what + "; use /Users and /Groups, see /ServiceProviderConfig"})
 		return
 	}
 	if strings.HasPrefix(path, "/Users/") || strings.HasPrefix(path, "/Groups/") {
 		switch r.Method {
-		case http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete:
+		case http.MethodGet:
+			users := strings.HasPrefix(path, "/Users/")
+			h.serveGet(w, r, users, path[strings.Index(path[1:], "/")+2:])
+		case http.MethodPut, http.MethodPatch, http.MethodDelete:
 			h.serveLibrary(w, r, body)
 		default:
-			methodNotAllowed(w, "GET, PUT, PATCH, DELETE")
+			methodNotAllowed(w, "GET, HEAD, PUT, PATCH, DELETE")
 		}
 		return
 	}
 	if strings.HasPrefix(path, "/Schemas/") || strings.HasPrefix(path, "/ResourceTypes/") {
 		if r.Method != http.MethodGet {
-			methodNotAllowed(w, "GET")
+			methodNotAllowed(w, "GET, HEAD")
 			return
 		}
 		h.server.ServeHTTP(w, r)
@@ -294,10 +317,7 @@ func (h *Handler) allow(account string) *Error {
 }
 
 func (h *Handler) tooMany(delay time.Duration) *Error {
-	secs := int(math.Ceil(delay.Seconds()))
-	if secs < 1 {
-		secs = 1
-	}
+	secs := min(max(int(math.Ceil(delay.Seconds())), 1), maxRetryAfter)
 	return &Error{Status: http.StatusTooManyRequests, Detail: "too many requests for this account; retry after " + strconv.Itoa(secs) + " seconds", retryAfter: secs}
 }
 

@@ -20,9 +20,13 @@ type listParams struct {
 	err        *Error
 }
 
-func listParamsFromQuery(r *http.Request) listParams {
+func (h *Handler) listParamsFromQuery(r *http.Request) listParams {
 	q := r.URL.Query()
-	p := listParams{filter: strings.TrimSpace(q.Get("filter")), startIndex: 1, count: -1, proj: projectionFromQuery(r)}
+	p := listParams{filter: strings.TrimSpace(q.Get("filter")), startIndex: 1, count: -1, proj: h.projection(r)}
+	if q.Has("filter") && p.filter == "" {
+		p.err = errBadRequest("invalidFilter", `the filter parameter is empty; leave it out to list everything, or give a filter such as userName eq "someone@example.com"`)
+		return p
+	}
 	if s := q.Get("startIndex"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {
@@ -68,7 +72,7 @@ func (h *Handler) serveSearch(w http.ResponseWriter, r *http.Request, users bool
 		return
 	}
 	p := listParams{filter: strings.TrimSpace(req.Filter), startIndex: 1, count: -1,
-		proj: projection{include: parseAttrList(strings.Join(req.Attributes, ",")), exclude: parseAttrList(strings.Join(req.ExcludedAttributes, ","))}}
+		proj: h.newProjection(strings.Join(req.Attributes, ","), strings.Join(req.ExcludedAttributes, ","))}
 	if req.StartIndex != nil {
 		p.startIndex = *req.StartIndex
 	}

@@ -46,28 +46,36 @@ func (p projection) requests(attr string) bool {
 	return false
 }
 
-func projectionFromQuery(r *http.Request) projection {
+// projection parses the request's attributes and excludedAttributes
+// parameters.
+func (h *Handler) projection(r *http.Request) projection {
 	q := r.URL.Query()
-	return newProjection(q.Get("attributes"), q.Get("excludedAttributes"))
+	return h.newProjection(q.Get("attributes"), q.Get("excludedAttributes"))
 }
 
-func newProjection(include, exclude string) projection {
-	return projection{include: parseAttrList(include), exclude: parseAttrList(exclude)}
+func (h *Handler) newProjection(include, exclude string) projection {
+	return projection{include: h.parseAttrList(include), exclude: h.parseAttrList(exclude)}
 }
 
-func parseAttrList(s string) [][]string {
+func (h *Handler) parseAttrList(s string) [][]string {
 	var out [][]string
 	for _, name := range strings.Split(s, ",") {
 		if name = strings.TrimSpace(name); name != "" {
-			out = append(out, splitAttrPath(name))
+			out = append(out, h.splitAttrPath(name))
 		}
 	}
 	return out
 }
 
-// splitAttrPath turns "name.givenName", "urn:...:core:2.0:User:userName"
-// and "urn:...:enterprise:2.0:User:manager.value" into key sequences.
-func splitAttrPath(name string) []string {
+// splitAttrPath turns "name.givenName", "urn:...:core:2.0:User:userName",
+// "urn:...:enterprise:2.0:User:manager.value" and a bare extension URN
+// (the whole extension object) into key sequences.
+func (h *Handler) splitAttrPath(name string) []string {
+	for _, urn := range h.userSchemas[1:] {
+		if strings.EqualFold(name, urn) {
+			return []string{urn}
+		}
+	}
 	if strings.HasPrefix(strings.ToLower(name), "urn:") {
 		i := strings.LastIndex(name, ":")
 		urn, attr := name[:i], name[i+1:]

@@ -83,7 +83,7 @@ func (uh usersHandler) Get(r *http.Request, id string) (elimity.Resource, error)
 	if err != nil {
 		return elimity.Resource{}, h.forElimity(r, err, userWhat(id))
 	}
-	proj := projectionFromQuery(r)
+	proj := h.projection(r)
 	var groups []any
 	if !proj.excludes("groups") {
 		if groups, err = h.userGroups(ctx, account, u); err != nil {
