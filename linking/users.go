@@ -30,7 +30,8 @@ func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 //     - exactly one, linked with the same non-empty externalId: the IdP is
 //     creating a user it already created; an error matching
 //     store.ErrConflict (a *store.ConflictError) so the SCIM layer answers
-//     409 uniqueness.
+//     409 uniqueness. Likewise when neither side has an externalId and the
+//     userName is the same (the same create sent twice).
 //     - exactly one, linked to another (or no) externalId: ErrLinkedElsewhere.
 //     - several: ErrAmbiguousEmail; nothing is guessed.
 //     - none: a new user is created in state invited, Linked, InvitedAt now,
@@ -95,6 +96,12 @@ func (s *Service) link(ctx context.Context, accountID string, h, in store.User, 
 		if in.ExternalID != "" && h.ExternalID == in.ExternalID {
 			return store.User{}, fmt.Errorf("linking: user already provisioned: %w",
 				&store.ConflictError{Attribute: "externalId", Value: in.ExternalID})
+		}
+		if in.ExternalID == "" && h.ExternalID == "" && store.Fold(h.UserName) == store.Fold(in.UserName) {
+			// The same create sent again by an IdP that sends no
+			// externalId: a plain duplicate.
+			return store.User{}, fmt.Errorf("linking: user already provisioned: %w",
+				&store.ConflictError{Attribute: "userName", Value: in.UserName})
 		}
 		return store.User{}, refuse(ErrLinkedElsewhere,
 			"a member with the email %q already exists and is linked to a different identity provider user; unassign that user in your identity provider, or change this user's email, then retry",

@@ -415,3 +415,15 @@ func TestMarkLinked(t *testing.T) {
 	_, _, err = e.svc.ProvisionUser(e.ctx, acct, idpUser("okta-imported@acme.com", "imported@acme.com", "00u-imported"))
 	require.ErrorIs(t, err, store.ErrConflict, "the same identity again is a plain conflict")
 }
+
+func TestProvisionUserTwiceWithoutExternalIDIsADuplicate(t *testing.T) {
+	e := newEnv(t)
+	in := store.User{UserName: "dup@acme.com", Emails: []store.Email{{Value: "dup@acme.com", Type: "work", Primary: true}}}
+	_, _, err := e.svc.ProvisionUser(e.ctx, acct, in)
+	require.NoError(t, err)
+	_, _, err = e.svc.ProvisionUser(e.ctx, acct, in)
+	var ce *store.ConflictError
+	require.ErrorAs(t, err, &ce, "the same create twice is a uniqueness conflict, not 'linked elsewhere'")
+	assert.Equal(t, "userName", ce.Attribute)
+	assert.NotErrorIs(t, err, linking.ErrLinkedElsewhere)
+}

@@ -424,3 +424,29 @@ func keys(m map[string]any) []string {
 	}
 	return out
 }
+
+func TestEmailChangeToAnotherUsersEmailIsRefused(t *testing.T) {
+	e := newEnv(t, "okta")
+	a := createUser(t, e, "a@example.com")
+	createUser(t, e, "b@example.com")
+	before := e.snapshot(t)
+	status, h, body := e.do(t, "PATCH", "/Users/"+a, patchBody(`{"op":"replace","path":"emails[type eq \"work\"].value","value":"B@example.com"}`))
+	require.Equal(t, http.StatusConflict, status, body)
+	scimType, _ := scimError(t, status, h, body)
+	assert.Equal(t, "uniqueness", scimType)
+	assert.Equal(t, before, e.snapshot(t))
+}
+
+func TestNoOpPatchKeepsTheVersion(t *testing.T) {
+	e := newEnv(t, "okta")
+	uid := createUser(t, e, "a@example.com")
+	for _, ops := range []string{
+		`{"op":"replace","path":"displayName","value":"A B"}`, // composed displayName: already "A B"
+		`{"op":"replace","path":"nickName","value":"unmapped in the Okta preset"}`,
+		`{"op":"replace","value":{"active":true}}`,
+	} {
+		status, h, body := e.do(t, "PATCH", "/Users/"+uid, patchBody(ops))
+		require.Equal(t, http.StatusOK, status, body)
+		assert.Equal(t, `W/"1"`, h.Get("ETag"), "%s changes nothing the host keeps", ops)
+	}
+}

@@ -191,10 +191,13 @@ func (h *Handler) updateUser(r *http.Request, id string, mutate func(store.User)
 			// writes it: from here on it is the IdP's.
 			linking.MarkLinked(&next, next.ExternalID)
 		}
+		if changed && reflect.DeepEqual(next, cur) {
+			changed = false // nothing the host keeps differs: no write, no new version
+		}
 		stored := cur
 		if changed {
 			if email := next.PrimaryEmail(); store.Fold(email) != store.Fold(cur.PrimaryEmail()) {
-				if err := h.linking.CheckEmail(ctx, account, email); err != nil {
+				if err := h.checkNewEmail(ctx, account, id, email); err != nil {
 					return elimity.Resource{}, h.forElimity(r, err, what)
 				}
 			}
@@ -213,6 +216,26 @@ func (h *Handler) updateUser(r *http.Request, id string, mutate func(store.User)
 		}
 		return h.userResource(stored, groups), nil
 	}
+}
+
+// checkNewEmail applies the account's domain rules to a user's new email
+// and refuses an email another user of the account already has: linking
+// relies on one user per email.
+func (h *Handler) checkNewEmail(ctx context.Context, account, id, email string) error {
+	if err := h.linking.CheckEmail(ctx, account, email); err != nil {
+		return err
+	}
+	others, err := h.store.UsersByEmail(ctx, account, email)
+	if err != nil {
+		return err
+	}
+	for _, o := range others {
+		if o.ID != id {
+			return &Error{Status: http.StatusConflict, ScimType: "uniqueness",
+				Detail: "email " + quote(email) + " already belongs to another user of this account; each member needs their own email"}
+		}
+	}
+	return nil
 }
 
 func (h *Handler) emitUserChanges(ctx context.Context, account string, before, after store.User) {
