@@ -37,8 +37,8 @@ type Store struct {
 	// (for tests of upgrades).
 	maxMigration int64
 
-	// cursors remembers where the last unfiltered page of a listing ended,
-	// so that the next page can start from there; see cursor.go.
+	// cursors remembers where the last page of a counted listing ended,
+	// so that the next page can start from there; see list.go.
 	mu      sync.Mutex
 	cursors map[cursorKey]cursorVal
 }
@@ -111,7 +111,9 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 			return nil, fmt.Errorf("sqlstore: open: a sqlite DSN is \"sqlite:PATH\" with a non-empty PATH without '?': %w", store.ErrInvalid)
 		}
 		// A plain path (no "file:" URI), so that '%' and '#' in it are
-		// just characters.
+		// just characters. synchronous=NORMAL is SQLite's advice for WAL:
+		// a commit survives a crash of the process; only a power loss or
+		// an OS crash may undo the last ones.
 		conn := path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		db = sql.OpenDB(sqliteConnector{dsn: conn})
 		// One connection: SQLite has one writer at a time anyway, and a
@@ -125,7 +127,8 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		cfg, err := pgx.ParseConfig(dsn)
 		if err != nil {
-			return nil, errors.New("sqlstore: open: cannot parse the postgres DSN")
+			// pgx's message may quote the DSN, password included.
+			return nil, fmt.Errorf("sqlstore: open: cannot parse the postgres DSN: %w", store.ErrInvalid)
 		}
 		db = stdlib.OpenDB(*cfg)
 		d = dialectPostgres

@@ -26,6 +26,8 @@ func TestOpenRejectsOtherDSNs(t *testing.T) {
 		"sqlite:/tmp/x.db?mode=ro",
 		"mysql://root:hunter2@localhost/db",
 		"file:/tmp/x.db",
+		"postgres://u:hunter2@host:notaport/db",
+		"postgresql://u:hunter2@host/db?sslmode=bogus",
 		"/tmp/x.db",
 	} {
 		t.Run(dsn, func(t *testing.T) {
