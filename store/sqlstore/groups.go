@@ -264,14 +264,20 @@ func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store
 			if err != nil {
 				return err
 			}
+			if err := checkMembers(ctx, q, accountID, want); err != nil {
+				return err
+			}
 			keep := make(map[string]bool, len(want))
 			for _, m := range want {
 				keep[m] = true
 			}
+			have := make(map[string]bool, len(current))
+			for _, m := range current {
+				have[m] = true
+			}
 			remove = slices.DeleteFunc(current, func(m string) bool { return keep[m] })
-			add = want
-		}
-		if err := checkMembers(ctx, q, accountID, add); err != nil {
+			add = slices.DeleteFunc(want, func(m string) bool { return have[m] })
+		} else if err := checkMembers(ctx, q, accountID, add); err != nil {
 			return err
 		}
 		if err := removeMembers(ctx, q, accountID, id, remove); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -51,7 +52,7 @@ func TestRandomPagingMatchesMemstore(t *testing.T) {
 			require.NoError(t, errSQL, "step %d: %s on sqlstore", step, what)
 		}
 		for step := range 700 {
-			switch op := rng.IntN(12); {
+			switch op := rng.IntN(13); {
 			case op <= 2:
 				name := fmt.Sprintf("u%d", step)
 				st := states[rng.IntN(3)]
@@ -94,6 +95,41 @@ func TestRandomPagingMatchesMemstore(t *testing.T) {
 					_, err := s.UpdateGroup(ctx, "acme", id, store.GroupUpdate{Managed: &managed})
 					return err
 				})
+			case op == 8 && len(groups) > 0 && len(users) > 0:
+				// A membership change: deltas or a replacement, compared
+				// through Members (order included) and the group itself.
+				gid := groups[rng.IntN(len(groups))]
+				pickUsers := func() []string {
+					var ids []string
+					for range rng.IntN(4) {
+						ids = append(ids, users[rng.IntN(len(users))])
+					}
+					return ids
+				}
+				var upd store.GroupUpdate
+				if rng.IntN(3) == 0 {
+					upd = store.GroupUpdate{ReplaceMembers: true, Members: pickUsers()}
+				} else {
+					add := pickUsers()
+					var remove []string
+					for _, id := range pickUsers() {
+						if !slices.Contains(add, id) {
+							remove = append(remove, id)
+						}
+					}
+					upd = store.GroupUpdate{AddMembers: add, RemoveMembers: remove}
+				}
+				sqlS := replicas[rng.IntN(2)]
+				mg, err := mem.UpdateGroup(ctx, "acme", gid, upd)
+				require.NoError(t, err)
+				sg, err := sqlS.UpdateGroup(ctx, "acme", gid, upd)
+				require.NoError(t, err)
+				require.Equal(t, mg.Version, sg.Version, "step %d: group version", step)
+				mm, err := mem.Members(ctx, "acme", gid)
+				require.NoError(t, err)
+				sm, err := replicas[rng.IntN(2)].Members(ctx, "acme", gid)
+				require.NoError(t, err)
+				require.Equal(t, mm, sm, "step %d: members after %+v", step, upd)
 			default:
 				fi := rng.IntN(len(filters))
 				count := 1 + rng.IntN(6)
@@ -129,7 +165,7 @@ func TestRandomPagingMatchesMemstore(t *testing.T) {
 func userNames(us []store.User) []string {
 	out := []string{}
 	for _, u := range us {
-		out = append(out, u.UserName)
+		out = append(out, fmt.Sprintf("%s@v%d", u.UserName, u.Version))
 	}
 	return out
 }
@@ -137,7 +173,7 @@ func userNames(us []store.User) []string {
 func groupNames(gs []store.Group) []string {
 	out := []string{}
 	for _, g := range gs {
-		out = append(out, g.DisplayName)
+		out = append(out, fmt.Sprintf("%s@v%d", g.DisplayName, g.Version))
 	}
 	return out
 }
