@@ -31,13 +31,7 @@ func sqliteDSN(t testing.TB) string {
 // the PostgreSQL tests must run.
 func postgresDSN(t testing.TB) string {
 	t.Helper()
-	dsn := os.Getenv(postgresEnv)
-	if dsn == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but %s is not set: the PostgreSQL tests must run in CI (.ci/run starts a server and sets it)", postgresEnv)
-		}
-		t.Skipf("set %s=postgres://... to run the PostgreSQL tests; .ci/run does this", postgresEnv)
-	}
+	dsn := requirePostgres(t)
 	u, err := url.Parse(dsn)
 	require.NoError(t, err, "parse %s", postgresEnv)
 	var b [6]byte
@@ -59,6 +53,20 @@ func postgresDSN(t testing.TB) string {
 	qv.Set("search_path", schema)
 	u.RawQuery = qv.Encode()
 	return u.String()
+}
+
+// requirePostgres returns SCIMKIT_TEST_POSTGRES, or skips the test without
+// it (fails it when CI=true).
+func requirePostgres(t testing.TB) string {
+	t.Helper()
+	dsn := os.Getenv(postgresEnv)
+	if dsn == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but %s is not set: the PostgreSQL tests must run in CI (.ci/run starts a server and sets it)", postgresEnv)
+		}
+		t.Skipf("set %s=postgres://... to run the PostgreSQL tests; .ci/run does this", postgresEnv)
+	}
+	return dsn
 }
 
 // eachDatabase runs fn as a subtest on a fresh SQLite database and a fresh
