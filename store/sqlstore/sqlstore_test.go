@@ -73,6 +73,13 @@ func TestMigrationsAreIdempotent(t *testing.T) {
 		s3 := open(t, dsn)
 		_, err = s3.GetAccount(ctx, "acme")
 		require.NoError(t, err)
+
+		// A newer release migrated further (a rolling upgrade): this one
+		// still opens, leaving the versions it does not know alone.
+		require.NoError(t, sqlstore.Exec(ctx, s3, "INSERT INTO scimkit_schema_migrations (version, name, applied) VALUES (9999, 'future.sql', 0)"))
+		s4 := open(t, dsn)
+		_, err = s4.GetAccount(ctx, "acme")
+		require.NoError(t, err)
 	})
 }
 
@@ -439,5 +446,59 @@ func TestTextThatCannotBeStored(t *testing.T) {
 		got, err := s.GetUser(ctx, "acme", ok.ID)
 		require.NoError(t, err)
 		assert.Equal(t, int64(1), got.Version, "the refused update changed nothing")
+	})
+}
+
+// A claim of more users than one statement reads back (they are read in
+// chunks, to stay within the databases' limits on bound parameters).
+func TestClaimManyReminders(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s := open(t, dsn)
+		_, err := s.CreateAccount(ctx, store.Account{ID: "acme"})
+		require.NoError(t, err)
+		const n = 1234
+		ids, err := sqlstore.BulkCreateUsers(ctx, s, "acme", n)
+		require.NoError(t, err)
+		invited := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		require.NoError(t, sqlstore.Exec(ctx, s, "UPDATE scimkit_users SET state = 'invited', invited_at = ?", invited.UnixNano()))
+		got, err := s.ClaimReminders(ctx, "acme", invited, invited.Add(time.Hour), 5000)
+		require.NoError(t, err)
+		require.Len(t, got, n)
+		for i, u := range got {
+			require.Equal(t, ids[i], u.ID, "claimed users come in creation order")
+			require.Equal(t, int64(2), u.Version)
+		}
+		again, err := s.ClaimReminders(ctx, "acme", invited, invited.Add(time.Hour), 5000)
+		require.NoError(t, err)
+		assert.Empty(t, again, "each reminder is claimed once")
+	})
+}
+
+// Filter values are bound parameters, never SQL: values that would break
+// out of a string literal or a pattern match only themselves.
+func TestFilterValuesAreNotSQL(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s := open(t, dsn)
+		_, err := s.CreateAccount(ctx, store.Account{ID: "acme"})
+		require.NoError(t, err)
+		evil := []string{`x' OR '1'='1`, `'; DROP TABLE scimkit_users; --`, `") OR 1=1 --`, `%' OR ''='`, `\'`}
+		for _, v := range evil {
+			_, err := s.CreateUser(ctx, "acme", store.User{UserName: v, State: store.StateActive})
+			require.NoError(t, err)
+		}
+		for _, v := range evil {
+			for _, op := range []store.Op{store.OpEq, store.OpCo, store.OpSw, store.OpEw} {
+				page, err := s.ListUsers(ctx, "acme", store.Query{Count: 10,
+					Filter: store.Compare{Attr: store.AttrUserName, Op: op, Value: v}})
+				require.NoError(t, err)
+				require.Equal(t, 1, page.Total, "%s %q matches only itself", op, v)
+				require.Equal(t, v, page.Users[0].UserName)
+			}
+		}
+		page, err := s.ListUsers(ctx, "acme", store.Query{Count: 10})
+		require.NoError(t, err)
+		assert.Equal(t, len(evil), page.Total, "the table is intact")
 	})
 }

@@ -1,11 +1,13 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -469,12 +471,20 @@ func (s *Store) ClaimReminders(ctx context.Context, accountID string, invitedBef
 			return err
 		}
 		_ = rows.Close()
-		if len(seqs) == 0 {
-			out = []store.User{}
-			return nil
+		// Read the claimed users back, in creation order, a chunk of seqs
+		// at a time (RETURNING gives no order, and a large limit would
+		// exceed the databases' limits on bound parameters).
+		slices.SortFunc(seqs, func(a, b any) int { return cmp.Compare(a.(int64), b.(int64)) })
+		out = []store.User{}
+		for start := 0; start < len(seqs); start += idChunk {
+			part := seqs[start:min(start+idChunk, len(seqs))]
+			us, err := usersWhere(ctx, q, "u.seq IN ("+placeholders(len(part))+")", part...)
+			if err != nil {
+				return err
+			}
+			out = append(out, us...)
 		}
-		out, err = usersWhere(ctx, q, "u.seq IN ("+placeholders(len(seqs))+")", seqs...)
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: claim reminders: %w", err)
