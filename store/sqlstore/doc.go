@@ -46,7 +46,8 @@
 //     hundred thousand.
 //   - Filters become SQL over bound parameters only; LIKE (PostgreSQL) and
 //     GLOB (SQLite) patterns escape their wildcards. Emails and members are
-//     matched with EXISTS subqueries on their own tables.
+//     matched with IN subqueries on their own tables, so Entra's lookup
+//     emails[type eq "work"].value eq "x" is answered from the email index.
 //   - Listings are in creation order. The listings IdPs import page after
 //     page (unfiltered users, managed groups) cost one page per request
 //     however deep they go: the account row counts them, and a page that
@@ -58,8 +59,9 @@
 //     and meta.created filters compare as in Go; times outside the years
 //     1678 to 2262 are clamped.
 //
-// PostgreSQL text cannot hold NUL bytes or invalid UTF-8; such values are
-// refused with an error matching store.ErrInvalid.
+// PostgreSQL text cannot hold NUL bytes or invalid UTF-8; such strings (to
+// store, to look up or in a filter) are refused on both databases alike,
+// with an error matching store.ErrInvalid.
 //
 // # Testing
 //
