@@ -23,7 +23,8 @@
 //   - adding or removing one group member is O(1) whatever the group size
 //     (amortised); Members costs O(m) for m members, already in the order
 //     added; GroupsOfUser costs O(k log k) for a user in k groups;
-//   - ClaimReminders scans the account, O(n).
+//   - ClaimReminders looks only at the users still awaiting a reminder,
+//     O(p log p) for p such users.
 //
 // A typical user as Okta provisions it (userName, name parts, displayName,
 // one work email, externalId, locale) takes about 620 bytes with its index

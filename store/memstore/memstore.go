@@ -97,6 +97,9 @@ type account struct {
 	groupByExternalID map[string]*groupRec // non-empty only
 	// groupsOfUser is the reverse membership index: user id -> its groups.
 	groupsOfUser map[string]map[*groupRec]struct{}
+	// awaiting holds the users a reminder may still be claimed for:
+	// invited, with InvitedAt set and no RemindedAt.
+	awaiting map[*userRec]struct{}
 }
 
 func newAccount(a store.Account) *account {
@@ -110,6 +113,7 @@ func newAccount(a store.Account) *account {
 		groupByName:       make(map[string]*groupRec),
 		groupByExternalID: make(map[string]*groupRec),
 		groupsOfUser:      make(map[string]map[*groupRec]struct{}),
+		awaiting:          make(map[*userRec]struct{}),
 	}
 }
 

@@ -68,6 +68,13 @@ func (m *userMore) isZero() bool {
 		m.invitedAt.IsZero() && m.remindedAt.IsZero() && m.acceptedAt.IsZero()
 }
 
+// awaitsReminder reports whether a reminder may still be claimed for the
+// user: invited, with InvitedAt set and no RemindedAt.
+func (r *userRec) awaitsReminder() bool {
+	return r.state == store.StateInvited && r.more != nil &&
+		!r.more.invitedAt.IsZero() && r.more.remindedAt.IsZero()
+}
+
 // view returns the user r holds, sharing its Emails and Extra: for reading
 // only (filters). Use clone for anything that leaves the store.
 func (r *userRec) view() store.User {

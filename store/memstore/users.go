@@ -57,9 +57,13 @@ func (a *account) indexUser(r *userRec) {
 	for _, k := range emailKeys(r.emails) {
 		a.usersByEmail[k] = append(a.usersByEmail[k], r)
 	}
+	if r.awaitsReminder() {
+		a.awaiting[r] = struct{}{}
+	}
 }
 
 func (a *account) unindexUser(r *userRec) {
+	delete(a.awaiting, r)
 	delete(a.userByID, r.id)
 	delete(a.userByName, store.Fold(r.userName))
 	if r.externalID != "" {
@@ -293,7 +297,8 @@ func (s *Store) GroupsOfUser(ctx context.Context, accountID, userID string) ([]s
 	return out, nil
 }
 
-// ClaimReminders implements store.Reminders. It scans the account's users.
+// ClaimReminders implements store.Reminders. It looks only at the users
+// still awaiting a reminder (invited, never reminded), not the whole account.
 func (s *Store) ClaimReminders(ctx context.Context, accountID string, invitedBefore, now time.Time, limit int) ([]store.User, error) {
 	a, err := s.account(ctx, accountID)
 	if err != nil {
@@ -306,16 +311,20 @@ func (s *Store) ClaimReminders(ctx context.Context, accountID string, invitedBef
 	now = now.Round(0)
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	modified := s.clock()
-	a.users.all(func(r *userRec) bool {
-		if m := r.more; r.state == store.StateInvited && m != nil && !m.invitedAt.IsZero() &&
-			!m.invitedAt.After(invitedBefore) && m.remindedAt.IsZero() {
-			m.remindedAt = now
-			r.modified = modified
-			r.version++
-			out = append(out, r.clone())
+	var due []*userRec
+	for r := range a.awaiting {
+		if !r.more.invitedAt.After(invitedBefore) {
+			due = append(due, r)
 		}
-		return len(out) < limit
-	})
+	}
+	slices.SortFunc(due, userOrder)
+	modified := s.clock()
+	for _, r := range due[:min(limit, len(due))] {
+		delete(a.awaiting, r)
+		r.more.remindedAt = now
+		r.modified = modified
+		r.version++
+		out = append(out, r.clone())
+	}
 	return out, nil
 }

@@ -171,7 +171,9 @@ var concurrencyTests = []test{
 		var mu sync.Mutex
 		claimed := map[string]int{}
 		errs := race(8, func(int) error {
-			for {
+			// Each call that returns users claims at least one of the n, so
+			// more than n calls means users are claimed again.
+			for range n + 1 {
 				us, err := s.ClaimReminders(t.Context(), acct, ts(2, 0), ts(3, 0), 3)
 				if err != nil || len(us) == 0 {
 					return err
@@ -182,6 +184,7 @@ var concurrencyTests = []test{
 				}
 				mu.Unlock()
 			}
+			return errors.New("ClaimReminders still returns users after every eligible user was claimed")
 		})
 		for i, err := range errs {
 			noErr(t, err, fmt.Sprintf("concurrent ClaimReminders succeed (goroutine %d)", i))

@@ -29,6 +29,9 @@ var reminderTests = []test{
 		exact := mk("exact@example.com", store.StateInvited, cutoff) // at the cutoff: included
 		mk("late@example.com", store.StateInvited, cutoff.Add(time.Second))
 		mk("never@example.com", store.StateInvited, time.Time{})
+		never2 := invitee("never2@example.com", store.StateInvited, time.Time{})
+		never2.Title, never2.AcceptedAt = "Engineer", cutoff.Add(-time.Hour) // other fields set, still never invited
+		createUser(t, s, acct, never2)
 		mk("active@example.com", store.StateActive, cutoff.Add(-72*time.Hour))
 		mk("suspended@example.com", store.StateSuspended, cutoff.Add(-72*time.Hour))
 		r := invitee("reminded@example.com", store.StateInvited, cutoff.Add(-96*time.Hour))
@@ -68,6 +71,33 @@ var reminderTests = []test{
 		noErr(t, err, "ClaimReminders with nothing to claim is not an error")
 		if len(got) != 0 {
 			fail(t, "a user is claimed at most once", "third claim got %q", userNames(got))
+		}
+	}},
+	{"AfterUpdateAndDelete", func(t *testing.T, s store.Store) {
+		ctx := t.Context()
+		acct := newAccount(t, s)
+		cutoff, now := ts(10, 0), ts(11, 0)
+		accepted := createUser(t, s, acct, invitee("accepted@example.com", store.StateInvited, ts(1, 0)))
+		deleted := createUser(t, s, acct, invitee("deleted@example.com", store.StateInvited, ts(1, 0)))
+		later := createUser(t, s, acct, user("later@example.com"))
+		edited := createUser(t, s, acct, invitee("edited@example.com", store.StateInvited, ts(1, 0)))
+
+		accepted.State, accepted.AcceptedAt = store.StateActive, ts(2, 0)
+		_, err := s.UpdateUser(ctx, acct, accepted)
+		noErr(t, err, "UpdateUser must succeed")
+		noErr(t, s.DeleteUser(ctx, acct, deleted.ID), "DeleteUser must succeed")
+		later.State, later.InvitedAt = store.StateInvited, ts(3, 0)
+		_, err = s.UpdateUser(ctx, acct, later)
+		noErr(t, err, "UpdateUser must succeed")
+		edited.Title = "Still invited"
+		_, err = s.UpdateUser(ctx, acct, edited)
+		noErr(t, err, "UpdateUser must succeed")
+
+		got, err := s.ClaimReminders(ctx, acct, cutoff, now, 10)
+		noErr(t, err, "ClaimReminders must succeed")
+		if ids := userIDs(got); !slices.Equal(ids, []string{later.ID, edited.ID}) {
+			fail(t, "ClaimReminders claims users as they are now: not one that accepted or was deleted, but one invited by an update, in creation order",
+				"got %q, want [later edited]", userNames(got))
 		}
 	}},
 	{"Limit", func(t *testing.T, s store.Store) {
