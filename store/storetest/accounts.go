@@ -11,13 +11,14 @@ import (
 var accountTests = []test{
 	{"CreateGet", func(t *testing.T, s store.Store) {
 		ctx := t.Context()
-		in := store.Account{ID: "storetest-" + randomID(), ProvisioningEnabled: true, AllowedDomains: []string{"b.example", "a.example"}}
+		in := store.Account{ID: "storetest-" + randomID(), ProvisioningEnabled: true, AllowedDomains: []string{"b.example", "a.example"},
+			Created: ts(1, 1), Version: 42} // the store sets times and version
 		a, err := s.CreateAccount(ctx, in)
 		noErr(t, err, "CreateAccount with a new id must succeed")
 		if a.ID != in.ID || !a.ProvisioningEnabled || !slices.Equal(a.AllowedDomains, in.AllowedDomains) {
 			fail(t, "CreateAccount returns the account as given (AllowedDomains in the order given)", "got %+v", a)
 		}
-		if a.Version != 1 || a.Created.IsZero() || a.Modified.IsZero() {
+		if a.Version != 1 || a.Created.IsZero() || a.Modified.IsZero() || a.Created.Equal(in.Created) {
 			fail(t, "CreateAccount sets Created, Modified and Version 1", "got %+v", a)
 		}
 		got, err := s.GetAccount(ctx, a.ID)
@@ -50,7 +51,10 @@ var accountTests = []test{
 		noErr(t, err, "GetAccount of a created account must succeed")
 		a.ProvisioningEnabled = false
 		a.AllowedDomains = []string{"x.example", "y.example"}
+		created := a.Created
+		a.Created = ts(1, 1) // the store keeps Created
 		u, err := s.UpdateAccount(ctx, a)
+		a.Created = created
 		noErr(t, err, "UpdateAccount with the current version must succeed")
 		if u.Version != 2 || u.ProvisioningEnabled || !slices.Equal(u.AllowedDomains, a.AllowedDomains) || !u.Created.Equal(a.Created) {
 			fail(t, "UpdateAccount replaces the settings, keeps Created and bumps the version by one", "got %+v", u)
@@ -106,9 +110,9 @@ var tokenTests = []test{
 		ctx := t.Context()
 		a, b := newAccount(t, s), newAccount(t, s)
 		h := hash("secret")
-		tok, err := s.AddToken(ctx, b, store.Token{Hash: h, Label: "okta"})
+		tok, err := s.AddToken(ctx, b, store.Token{Hash: h, Label: "okta", ID: "chosen", AccountID: a, Created: ts(1, 1)})
 		noErr(t, err, "AddToken must succeed")
-		if tok.ID == "" || tok.AccountID != b || tok.Hash != h || tok.Label != "okta" || tok.Created.IsZero() {
+		if tok.ID == "" || tok.ID == "chosen" || tok.AccountID != b || tok.Hash != h || tok.Label != "okta" || tok.Created.IsZero() || tok.Created.Equal(ts(1, 1)) {
 			fail(t, "AddToken keeps Hash and Label and sets ID, AccountID and Created", "got %+v", tok)
 		}
 		_, err = s.AddToken(ctx, a, store.Token{Hash: hash("other"), Label: "entra"})

@@ -40,10 +40,11 @@ var groupTests = []test{
 	{"CreateGet", func(t *testing.T, s store.Store) {
 		ctx := t.Context()
 		acct, u := groupFixture(t, s, 3)
-		in := store.Group{ID: "ignored", ExternalID: "ext-eng", DisplayName: "Engineering", Managed: true, Privileged: true, Linked: true}
+		in := store.Group{ID: "ignored", ExternalID: "ext-eng", DisplayName: "Engineering", Managed: true, Privileged: true, Linked: true,
+			Created: ts(1, 1), Modified: ts(1, 2), Version: 42} // the store sets ID, times and version
 		g, err := s.CreateGroup(ctx, acct, in, []string{u[2], u[0], u[2]})
 		noErr(t, err, "CreateGroup with known members must succeed")
-		if g.ID == "" || g.ID == "ignored" || g.Version != 1 || g.Created.IsZero() || g.Modified.IsZero() {
+		if g.ID == "" || g.ID == "ignored" || g.Version != 1 || g.Created.IsZero() || g.Modified.IsZero() || g.Created.Equal(in.Created) {
 			fail(t, "CreateGroup assigns ID, Created, Modified and Version 1", "got %+v", g)
 		}
 		want := in
