@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
 	"slices"
@@ -419,9 +420,63 @@ func stringMatcher(c store.Compare, ci bool) (func(string) bool, error) {
 		return nil, invalidFilter("operator %q on string attribute %q", c.Op, c.Attr)
 	}
 	if ci {
-		return func(s string) bool { return m(store.Fold(s)) }, nil
+		return foldingMatcher(c.Op, v, m), nil
 	}
 	return m, nil
+}
+
+// foldingMatcher returns m applied to store.Fold of its argument. For ASCII
+// strings, where store.Fold only lowers A-Z, it lowers into a buffer that
+// the matcher reuses, so a scan does not allocate a folded copy of every
+// value it looks at. The matcher must therefore not be called concurrently;
+// each ListUsers or ListGroups call compiles its own.
+func foldingMatcher(op store.Op, v string, m func(string) bool) func(string) bool {
+	vb := []byte(v)
+	var bm func(b []byte) bool
+	switch op {
+	case store.OpEq:
+		bm = func(b []byte) bool { return bytes.Equal(b, vb) }
+	case store.OpNe:
+		bm = func(b []byte) bool { return !bytes.Equal(b, vb) }
+	case store.OpCo:
+		bm = func(b []byte) bool { return bytes.Contains(b, vb) }
+	case store.OpSw:
+		bm = func(b []byte) bool { return bytes.HasPrefix(b, vb) }
+	case store.OpEw:
+		bm = func(b []byte) bool { return bytes.HasSuffix(b, vb) }
+	case store.OpGt:
+		bm = func(b []byte) bool { return bytes.Compare(b, vb) > 0 }
+	case store.OpGe:
+		bm = func(b []byte) bool { return bytes.Compare(b, vb) >= 0 }
+	case store.OpLt:
+		bm = func(b []byte) bool { return bytes.Compare(b, vb) < 0 }
+	case store.OpLe:
+		bm = func(b []byte) bool { return bytes.Compare(b, vb) <= 0 }
+	}
+	var buf []byte
+	return func(s string) bool {
+		var ascii bool
+		if buf, ascii = lowerASCII(buf[:0], s); ascii {
+			return bm(buf)
+		}
+		return m(store.Fold(s))
+	}
+}
+
+// lowerASCII appends s with A-Z lowered to buf and reports whether s is
+// ASCII (if not, buf holds a prefix only and must not be used).
+func lowerASCII(buf []byte, s string) ([]byte, bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return buf, false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return buf, true
 }
 
 // boolMatcher compiles a comparison of a boolean attribute.
