@@ -38,8 +38,12 @@
 //
 //	invited, InvitedAt <= now-48h, not yet reminded: one SendReminder
 //	(RemindedAt = now), then nothing more; invites never expire.
+//	IdP create of a user it sends deactivated (active:false): created
+//	suspended with the invite deferred (InvitedAt zero, nothing sent);
+//	Reactivate makes it invited and SendPendingInvite sends the invite.
 //	IdP create, email matches one unlinked member: that member is linked
-//	in place (Linked, ExternalID set), its state unchanged.
+//	in place (Linked, ExternalID set, AcceptedAt = its creation time if
+//	unset: an existing member has joined), its state unchanged.
 //
 // The transitions, and who makes them:
 //
@@ -50,8 +54,10 @@
 //     unassigns the user (PATCH active:false). Users are never deleted by
 //     deactivation; group memberships are kept.
 //   - suspended -> invited or active: Reactivate, when the IdP reactivates
-//     (active:true). Back to invited if the user was invited and never
-//     accepted (InvitedAt set, AcceptedAt zero), else active.
+//     (active:true). Back to invited if the user never joined (AcceptedAt
+//     zero, and invited or created by the IdP), else active. An invitee
+//     whose invite was deferred gets it then (SendPendingInvite; the SCIM
+//     layer calls it, RetryInvites catches what it could not send).
 //   - reminder: an invited user whose invite is 48 hours old (at or before
 //     now-48h; WithReminderAfter changes the delay) gets exactly one
 //     reminder from SendReminders. Not at 47h59m, never a second one, none

@@ -147,7 +147,6 @@ func idpUser(userName, email, externalID string) store.User {
 		Name:        store.Name{GivenName: "Given", FamilyName: "Family"},
 		DisplayName: "Given Family",
 		Locale:      "en-US",
-		State:       store.StateSuspended, // ignored by ProvisionUser
 	}
 	if email != "" {
 		u.Emails = []store.Email{{Value: email, Type: "work", Primary: true}}

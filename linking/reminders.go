@@ -167,26 +167,16 @@ func (s *Service) retryAccount(ctx context.Context, accountID string, now time.T
 	sent := 0
 	var errs []error
 	for _, u := range pending {
-		u.InvitedAt = now
-		claimed, err := s.st.UpdateUser(ctx, accountID, u)
-		if errors.Is(err, store.ErrVersionMismatch) || errors.Is(err, store.ErrNotFound) {
-			continue // another replica claimed it, or the user changed: next pass decides
-		}
+		out, err := s.sendPending(ctx, accountID, u, now)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("linking: claim invite for user %s: %w", u.ID, err))
-			continue
-		}
-		if err := s.n.SendInvite(ctx, accountID, claimed); err != nil {
 			s.log.ErrorContext(ctx, "linking: invite retry failed; a later pass will try again",
 				"account", accountID, "user", u.ID, "err", err)
-			errs = append(errs, fmt.Errorf("linking: invite for user %s in account %s: %w", u.ID, accountID, err))
-			if _, rerr := s.releaseInvite(ctx, accountID, claimed); rerr != nil {
-				s.log.ErrorContext(ctx, "linking: could not release failed invite",
-					"account", accountID, "user", u.ID, "err", rerr)
-			}
+			errs = append(errs, err)
 			continue
 		}
-		sent++
+		if !out.InvitedAt.IsZero() && out.Version != u.Version {
+			sent++
+		}
 	}
 	return sent, errors.Join(errs...)
 }

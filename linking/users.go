@@ -14,8 +14,9 @@ func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 
 // ProvisionUser handles an IdP's create of a user (POST /Users). u is the
 // incoming user as mapped from the request (UserName, Emails, Name,
-// ExternalID and the other profile fields); u.ID, u.State, u.Linked and the
-// invite times are ignored. In order:
+// ExternalID and the other profile fields); u.ID, u.Linked and the invite
+// times are ignored, and u.State only says whether the IdP sends the user
+// deactivated (StateSuspended; anything else means active). In order:
 //
 //  1. Provisioning must be on for the account (else ErrProvisioningOff).
 //  2. The email (UserEmail: the primary email, else an email-shaped
@@ -35,7 +36,10 @@ func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 //     - exactly one, linked to another (or no) externalId: ErrLinkedElsewhere.
 //     - several: ErrAmbiguousEmail; nothing is guessed.
 //     - none: a new user is created in state invited, Linked, InvitedAt now,
-//     and Notifier.SendInvite is called. Outcome OutcomeCreated.
+//     and Notifier.SendInvite is called. Outcome OutcomeCreated. A user the
+//     IdP sends deactivated is created suspended instead, with its invite
+//     deferred (InvitedAt zero, nothing sent): Reactivate makes it invited
+//     and SendPendingInvite sends the invite then.
 //
 // Linking copies every profile field the IdP sent a value for (userName,
 // name parts, displayName, nickName, title, userType, preferredLanguage,
@@ -108,8 +112,8 @@ func (s *Service) link(ctx context.Context, accountID string, h, in store.User, 
 			email)
 	}
 	applyProfile(&h, in)
+	MarkLinked(&h, in.ExternalID)
 	h.ExternalID = in.ExternalID
-	h.Linked = true
 	out, err := s.st.UpdateUser(ctx, accountID, h)
 	if err != nil {
 		if errors.Is(err, store.ErrVersionMismatch) {
@@ -158,8 +162,11 @@ func applyProfile(dst *store.User, src store.User) {
 	}
 }
 
-// createInvited stores in as a new invited user and sends the invite.
+// createInvited stores in as a new invited user and sends the invite; a
+// user the IdP sends deactivated is stored suspended with the invite
+// deferred.
 func (s *Service) createInvited(ctx context.Context, accountID string, in store.User) (store.User, error) {
+	deactivated := in.State == store.StateSuspended
 	u := in.Clone()
 	u.ID = ""
 	u.State = store.StateInvited
@@ -167,11 +174,14 @@ func (s *Service) createInvited(ctx context.Context, accountID string, in store.
 	u.InvitedAt = s.now()
 	u.RemindedAt = time.Time{}
 	u.AcceptedAt = time.Time{}
+	if deactivated {
+		u.State, u.InvitedAt = store.StateSuspended, time.Time{}
+	}
 	created, err := s.st.CreateUser(ctx, accountID, u)
 	if err != nil {
 		return store.User{}, fmt.Errorf("linking: create user: %w", err)
 	}
-	if s.n == nil {
+	if s.n == nil || deactivated {
 		return created, nil
 	}
 	if err := s.n.SendInvite(ctx, accountID, created); err != nil {
@@ -227,18 +237,56 @@ func sameInstant(a, b time.Time) bool {
 func Suspend(u *store.User) { u.State = store.StateSuspended }
 
 // Reactivate undoes Suspend (the IdP's active:true): a suspended user who
-// was invited and never accepted (InvitedAt set, AcceptedAt zero) goes back
-// to StateInvited, anyone else to StateActive. A user who is not suspended
-// is left as is, so an invitee stays invited.
+// never joined (AcceptedAt zero, and either invited or linked to the IdP:
+// an invitee who has not accepted, or a user the IdP created deactivated)
+// goes back to StateInvited, anyone else to StateActive. A user who is not suspended is left as is, so an invitee
+// stays invited. An invited user whose InvitedAt is zero has an invite
+// pending: send it with SendPendingInvite (RetryInvites also does).
+//
+// Existing host members have AcceptedAt set when the IdP links or takes
+// them over (see MarkLinked), so they come back active.
 func Reactivate(u *store.User) {
 	if u.State != store.StateSuspended {
 		return
 	}
-	if !u.InvitedAt.IsZero() && u.AcceptedAt.IsZero() {
+	if u.AcceptedAt.IsZero() && (u.Linked || !u.InvitedAt.IsZero()) {
 		u.State = store.StateInvited
 		return
 	}
 	u.State = store.StateActive
+}
+
+// SendPendingInvite sends the invite of an invited user whose invite is
+// pending (InvitedAt zero): it claims the invite by setting InvitedAt with a
+// versioned write, so that of several callers (replicas, RetryInvites) only
+// one sends it, then calls Notifier.SendInvite. On a failed send the claim
+// is released for RetryInvites. It returns the user as stored; a user with
+// no pending invite, or a Service without a Notifier, is returned as is.
+func (s *Service) SendPendingInvite(ctx context.Context, accountID string, u store.User) (store.User, error) {
+	return s.sendPending(ctx, accountID, u, s.now())
+}
+
+func (s *Service) sendPending(ctx context.Context, accountID string, u store.User, now time.Time) (store.User, error) {
+	if s.n == nil || u.State != store.StateInvited || !u.InvitedAt.IsZero() {
+		return u, nil
+	}
+	u.InvitedAt = now
+	claimed, err := s.st.UpdateUser(ctx, accountID, u)
+	if errors.Is(err, store.ErrVersionMismatch) || errors.Is(err, store.ErrNotFound) {
+		return u, nil // another replica claimed it, or the user changed: RetryInvites decides
+	}
+	if err != nil {
+		return u, fmt.Errorf("linking: claim invite for user %s: %w", u.ID, err)
+	}
+	if err := s.n.SendInvite(ctx, accountID, claimed); err != nil {
+		if released, rerr := s.releaseInvite(ctx, accountID, claimed); rerr == nil {
+			claimed = released
+		} else {
+			s.log.ErrorContext(ctx, "linking: could not release failed invite", "account", accountID, "user", u.ID, "err", rerr)
+		}
+		return claimed, fmt.Errorf("linking: invite for user %s in account %s: %w", u.ID, accountID, err)
+	}
+	return claimed, nil
 }
 
 // AcceptInvite records that the user accepted the invite; the host calls it
@@ -286,9 +334,16 @@ func (s *Service) AcceptInvite(ctx context.Context, accountID, userID string) (s
 // (Okta's own import-and-link path), so that a later create of a different
 // IdP identity with the same email is refused as linked elsewhere instead
 // of taking the user over a second time.
+//
+// A host user who is not a pending invitee is an existing member: if its
+// AcceptedAt is zero it is set to its creation time, so that Reactivate
+// brings it back active rather than invited.
 func MarkLinked(u *store.User, externalID string) {
 	u.Linked = true
 	if externalID != "" {
 		u.ExternalID = externalID
+	}
+	if u.State != store.StateInvited && u.AcceptedAt.IsZero() {
+		u.AcceptedAt = u.Created
 	}
 }

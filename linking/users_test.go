@@ -427,3 +427,54 @@ func TestProvisionUserTwiceWithoutExternalIDIsADuplicate(t *testing.T) {
 	assert.Equal(t, "userName", ce.Attribute)
 	assert.NotErrorIs(t, err, linking.ErrLinkedElsewhere)
 }
+
+// TestDeactivatedCreateDefersTheInvite: a user the IdP creates
+// deactivated gets no invite until it is reactivated.
+func TestDeactivatedCreateDefersTheInvite(t *testing.T) {
+	e := newEnv(t)
+	in := idpUser("pre.hire@acme.com", "pre.hire@acme.com", "00u-pre")
+	in.State = store.StateSuspended
+	u, out, err := e.svc.ProvisionUser(e.ctx, acct, in)
+	require.NoError(t, err)
+	assert.Equal(t, linking.OutcomeCreated, out)
+	assert.Equal(t, store.StateSuspended, u.State)
+	assert.True(t, u.InvitedAt.IsZero(), "the invite is deferred")
+	inv, _ := e.n.sent()
+	assert.Empty(t, inv, "no invite for a deactivated user")
+
+	linking.Reactivate(&u)
+	assert.Equal(t, store.StateInvited, u.State, "never joined: back to invited, not active")
+	u, err = e.st.UpdateUser(e.ctx, acct, u)
+	require.NoError(t, err)
+	u, err = e.svc.SendPendingInvite(e.ctx, acct, u)
+	require.NoError(t, err)
+	assert.False(t, u.InvitedAt.IsZero())
+	u, err = e.svc.SendPendingInvite(e.ctx, acct, u)
+	require.NoError(t, err)
+	inv, _ = e.n.sent()
+	assert.Len(t, inv, 1, "sent once, however often it is asked")
+	n, err := e.svc.RetryInvites(e.ctx, e.clock.Now())
+	require.NoError(t, err)
+	assert.Zero(t, n, "nothing left pending for the retry pass")
+}
+
+// TestLinkedHostUserReactivatesActive: an existing host member the IdP
+// linked and then suspended comes back active, never invited.
+func TestLinkedHostUserReactivatesActive(t *testing.T) {
+	e := newEnv(t)
+	e.hostUser(t, "hank", "hank@acme.com")
+	u, out, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("hank@acme.com", "hank@acme.com", "00u-hank"))
+	require.NoError(t, err)
+	require.Equal(t, linking.OutcomeLinked, out)
+	assert.False(t, u.AcceptedAt.IsZero(), "an existing member counts as joined")
+	linking.Suspend(&u)
+	linking.Reactivate(&u)
+	assert.Equal(t, store.StateActive, u.State)
+
+	host := store.User{State: store.StateActive, Created: time.Unix(100, 0)}
+	linking.MarkLinked(&host, "00u-x")
+	assert.Equal(t, time.Unix(100, 0), host.AcceptedAt, "taken over by lookup: joined when created")
+	pending := store.User{State: store.StateInvited}
+	linking.MarkLinked(&pending, "00u-y")
+	assert.True(t, pending.AcceptedAt.IsZero(), "a pending invitee has not joined")
+}

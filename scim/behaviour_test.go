@@ -450,3 +450,31 @@ func TestNoOpPatchKeepsTheVersion(t *testing.T) {
 		assert.Equal(t, `W/"1"`, h.Get("ETag"), "%s changes nothing the host keeps", ops)
 	}
 }
+
+func TestDeactivatedCreateIsNotInvitedUntilReactivated(t *testing.T) {
+	e := newEnv(t, "entra")
+	status, _, body := e.do(t, "POST", "/Users", `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],
+		"userName":"pre.hire@example.com","active":"False","emails":[{"primary":true,"type":"work","value":"pre.hire@example.com"}]}`)
+	require.Equal(t, http.StatusCreated, status, body)
+	var u struct {
+		ID     string
+		Active bool
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &u))
+	assert.False(t, u.Active)
+	assert.Empty(t, e.invites, "a user the IdP created disabled gets no invite")
+	var types []scim.EventType
+	for _, ev := range e.events {
+		types = append(types, ev.Type)
+	}
+	assert.Equal(t, []scim.EventType{scim.UserCreated, scim.UserSuspended}, types)
+
+	status, _, body = e.do(t, "PATCH", "/Users/"+u.ID, patchBody(`{"op":"Replace","path":"active","value":"True"}`))
+	require.Equal(t, http.StatusOK, status, body)
+	assert.Contains(t, body, `"active":true`)
+	assert.Equal(t, []string{"pre.hire@example.com"}, e.invites, "enabling the user sends the invite, once")
+	stored, err := e.st.GetUser(context.Background(), testAccount, u.ID)
+	require.NoError(t, err)
+	assert.Equal(t, store.StateInvited, stored.State)
+	assert.False(t, stored.InvitedAt.IsZero())
+}

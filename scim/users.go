@@ -37,20 +37,29 @@ func (uh usersHandler) Create(r *http.Request, attrs elimity.ResourceAttributes)
 	if err := h.toUser(attrs, &u); err != nil {
 		return elimity.Resource{}, h.forElimity(r, err, "user")
 	}
+	deactivated := attrs["active"] == false
+	if deactivated {
+		u.State = store.StateSuspended // created suspended, invite deferred
+	}
 	stored, outcome, err := h.linking.ProvisionUser(ctx, account, u)
 	if err != nil {
 		return elimity.Resource{}, h.forElimity(r, err, "user")
-	}
-	if active, ok := attrs["active"].(bool); ok && !active && stored.Active() {
-		linking.Suspend(&stored)
-		if stored, err = h.store.UpdateUser(ctx, account, stored); err != nil {
-			return elimity.Resource{}, h.forElimity(r, err, userWhat(stored.ID))
-		}
 	}
 	if outcome == linking.OutcomeLinked {
 		h.emit(ctx, Event{Type: UserLinked, AccountID: account, User: stored})
 	} else {
 		h.emit(ctx, Event{Type: UserCreated, AccountID: account, User: stored})
+	}
+	if deactivated && stored.Active() {
+		// An existing host user the IdP links while it is deactivated there.
+		before := stored
+		linking.Suspend(&stored)
+		if stored, err = h.store.UpdateUser(ctx, account, stored); err != nil {
+			return elimity.Resource{}, h.forElimity(r, err, userWhat(before.ID))
+		}
+	}
+	if !stored.Active() {
+		h.emit(ctx, Event{Type: UserSuspended, AccountID: account, User: stored})
 	}
 	groups, err := h.userGroups(ctx, account, stored)
 	if err != nil {
@@ -182,13 +191,17 @@ func (h *Handler) updateUser(r *http.Request, id string, mutate func(store.User)
 		if _, e := checkIfMatch(r, cur.Version, what); e != nil {
 			return elimity.Resource{}, e.elimity()
 		}
-		next, changed, err := mutate(cur)
+		base := cur
+		if !base.Linked {
+			// The IdP found this host user by lookup or import and now
+			// writes it: from here on it is the IdP's.
+			linking.MarkLinked(&base, base.ExternalID)
+		}
+		next, changed, err := mutate(base.Clone())
 		if err != nil {
 			return elimity.Resource{}, h.forElimity(r, err, what)
 		}
-		if changed && !next.Linked {
-			// The IdP found this host user by lookup or import and now
-			// writes it: from here on it is the IdP's.
+		if !next.Linked {
 			linking.MarkLinked(&next, next.ExternalID)
 		}
 		if changed && reflect.DeepEqual(next, cur) {
@@ -209,6 +222,14 @@ func (h *Handler) updateUser(r *http.Request, id string, mutate func(store.User)
 				return elimity.Resource{}, h.forElimity(r, err, what)
 			}
 			h.emitUserChanges(ctx, account, cur, stored)
+			if stored.State == store.StateInvited && stored.InvitedAt.IsZero() {
+				// Reactivated before its invite ever went out.
+				if sent, err := h.linking.SendPendingInvite(ctx, account, stored); err == nil {
+					stored = sent
+				} else {
+					h.log.ErrorContext(ctx, "scim: invite not sent; linking.RetryInvites will try again", "user", stored.ID, "error", err)
+				}
+			}
 		}
 		groups, err := h.userGroups(ctx, account, stored)
 		if err != nil {
