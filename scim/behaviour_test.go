@@ -478,3 +478,34 @@ func TestDeactivatedCreateIsNotInvitedUntilReactivated(t *testing.T) {
 	assert.Equal(t, store.StateInvited, stored.State)
 	assert.False(t, stored.InvitedAt.IsZero())
 }
+
+func TestDiscoveryLists(t *testing.T) {
+	e := newEnv(t, "okta")
+	for _, p := range []string{"/Schemas", "/ResourceTypes"} {
+		status, _, body := e.do(t, "GET", p, "")
+		require.Equal(t, http.StatusOK, status, body)
+		var list struct {
+			TotalResults, ItemsPerPage, StartIndex int
+			Resources                              []struct {
+				ID   string
+				Meta struct{ ResourceType, Location string }
+			}
+		}
+		require.NoError(t, json.Unmarshal([]byte(body), &list))
+		require.NotEmpty(t, list.Resources, p)
+		assert.Equal(t, len(list.Resources), list.ItemsPerPage, "%s: itemsPerPage is the number returned", p)
+		assert.Equal(t, list.TotalResults, len(list.Resources))
+		assert.Equal(t, 1, list.StartIndex)
+		for _, r := range list.Resources {
+			assert.NotEmpty(t, r.Meta.ResourceType, "%s %s has meta", p, r.ID)
+			assert.Contains(t, r.Meta.Location, r.ID)
+		}
+		status, h, body := e.do(t, "GET", p+"?filter=id%20eq%20%22x%22", "")
+		require.Equal(t, http.StatusForbidden, status, "RFC 7644 section 4: filters on discovery endpoints are refused")
+		scimError(t, status, h, body)
+	}
+	status, _, body := e.do(t, "GET", "/ResourceTypes/User", "")
+	require.Equal(t, http.StatusOK, status, body)
+	assert.Contains(t, body, `"location":"ResourceTypes/User"`)
+	assert.Contains(t, body, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")
+}

@@ -1,8 +1,10 @@
 package scim
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 
 	elimity "github.com/elimity-com/scim"
 	"github.com/elimity-com/scim/optional"
@@ -118,4 +120,44 @@ func (h *Handler) serveServiceProviderConfig(w http.ResponseWriter) {
 		}},
 		"meta": map[string]any{"resourceType": "ServiceProviderConfig", "location": h.endpointURL("ServiceProviderConfig")},
 	})
+}
+
+// serveDiscovery answers /Schemas and /ResourceTypes (lists and single
+// resources) from the protocol library's documents, fixed up: the library
+// reports itemsPerPage as its page size rather than the number returned and
+// gives the resources no meta. RFC 7644 section 4 wants filters on these
+// endpoints refused with 403.
+func (h *Handler) serveDiscovery(w http.ResponseWriter, r *http.Request, path string) {
+	if r.URL.Query().Has("filter") {
+		writeError(w, &Error{Status: http.StatusForbidden, Detail: "filtering is not supported on " + path + "; read the whole list"})
+		return
+	}
+	bw := &bufferedWriter{header: w.Header()}
+	h.server.ServeHTTP(bw, r)
+	var doc map[string]any
+	if bw.status != http.StatusOK || json.Unmarshal(bw.body.Bytes(), &doc) != nil {
+		w.WriteHeader(max(bw.status, http.StatusOK))
+		_, _ = w.Write(bw.body.Bytes())
+		return
+	}
+	endpoint, resourceType := "Schemas", "Schema"
+	if strings.HasPrefix(path, "/ResourceTypes") {
+		endpoint, resourceType = "ResourceTypes", "ResourceType"
+	}
+	addMeta := func(res any) {
+		if m, ok := res.(map[string]any); ok {
+			id, _ := m["id"].(string)
+			m["meta"] = map[string]any{"resourceType": resourceType, "location": h.endpointURL(endpoint + "/" + id)}
+		}
+	}
+	if list, ok := doc["Resources"].([]any); ok {
+		for _, res := range list {
+			addMeta(res)
+		}
+		doc["itemsPerPage"] = len(list)
+		doc["startIndex"] = 1
+	} else {
+		addMeta(doc)
+	}
+	writeJSON(w, http.StatusOK, doc)
 }

@@ -181,6 +181,7 @@ func TestErrorDetailsAreActionable(t *testing.T) {
 func TestLibraryErrorsAreExplained(t *testing.T) {
 	e := newEnv(t, "okta")
 	uid := createUser(t, e, "a@example.com")
+	gid := createGroup(t, e, "Eng")
 	const core = `"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"]`
 	patch := func(ops string) string { return patchBody(ops) }
 	tests := []struct {
@@ -204,6 +205,8 @@ func TestLibraryErrorsAreExplained(t *testing.T) {
 		{"read-only", "PATCH", "/Users/" + uid, patch(`{"op":"replace","path":"meta","value":{}}`), "mutability", `"meta" is read-only`},
 		{"remove without path", "PATCH", "/Users/" + uid, patch(`{"op":"remove"}`), "", `remove needs a "path"`},
 		{"no operations", "PATCH", "/Users/" + uid, patch(``), "invalidValue", `at least one operation`},
+		{"duplicate keys", "POST", "/Users", `{` + core + `,"userName":"b@example.com","USERNAME":"c@example.com"}`, "invalidSyntax", "given twice"},
+		{"group id path", "PATCH", "/Groups/" + gid, patch(`{"op":"replace","path":"id","value":"x"}`), "mutability", `"id" is read-only`},
 		{"PatchOp schema", "PATCH", "/Users/" + uid, `{"Operations":[{"op":"replace","path":"title","value":"x"}]}`, "invalidValue", patchOpURNForTest},
 	}
 	for _, tt := range tests {

@@ -117,6 +117,9 @@ func (h *Handler) explainResource(users bool, body []byte) *Error {
 	if !ok {
 		return errBadRequest("invalidSyntax", "the request body must be a JSON object holding the resource's attributes")
 	}
+	if e := duplicateKeys(res); e != nil {
+		return e
+	}
 	core, exts := h.resourceSchemas(users)
 	if !listsSchema(res["schemas"], core.ID) {
 		return errBadRequest("invalidSyntax", fmt.Sprintf(`the resource must list its schema: "schemas": [%q]`, core.ID))
@@ -136,6 +139,21 @@ func (h *Handler) explainResource(users bool, body []byte) *Error {
 		if e := checkAttributes(ext.Attributes, m, ext.ID+":"); e != nil {
 			return e
 		}
+	}
+	return nil
+}
+
+// duplicateKeys finds two keys of obj that differ only in letter case:
+// attribute names are case-insensitive, so the resource is ambiguous.
+func duplicateKeys(obj map[string]any) *Error {
+	seen := make(map[string]string, len(obj))
+	for k := range obj {
+		f := strings.ToLower(k)
+		if prev, ok := seen[f]; ok {
+			a, b := min(prev, k), max(prev, k)
+			return errBadRequest("invalidSyntax", fmt.Sprintf("attribute %q is given twice (as %q and %q); attribute names are case-insensitive", a, a, b))
+		}
+		seen[f] = k
 	}
 	return nil
 }
@@ -306,6 +324,9 @@ func (h *Handler) explainPatch(users bool, body []byte) *Error {
 				return errBadRequest("invalidValue", fmt.Sprintf(`operation %d: without a "path", "value" must be an object of attribute names and values`, n))
 			}
 			for key, val := range m {
+				if strings.EqualFold(key, "id") {
+					continue // Okta's group rename sends the id inside the value
+				}
 				if e := checkPatchTarget(core, exts, resource, key, val, true); e != nil {
 					return inOperation(n, e)
 				}
@@ -335,9 +356,6 @@ func checkPatchTarget(core schema.Schema, exts []schema.Schema, resource string,
 			}
 			return checkAttributes(ext.Attributes, m, ext.ID+":")
 		}
-	}
-	if strings.EqualFold(path, "id") && resource == "Group" {
-		return nil // Okta's rename sends the id inside the value
 	}
 	p, err := filter.ParsePath([]byte(path))
 	if err != nil {

@@ -224,7 +224,7 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request, path string, bod
 			methodNotAllowed(w, "GET, HEAD")
 			return
 		}
-		h.server.ServeHTTP(w, r)
+		h.serveDiscovery(w, r, path)
 		return
 	case "/Bulk", "/Me", "/.search", "":
 		what := strings.TrimPrefix(path, "/")
@@ -251,7 +251,7 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request, path string, bod
 			methodNotAllowed(w, "GET, HEAD")
 			return
 		}
-		h.server.ServeHTTP(w, r)
+		h.serveDiscovery(w, r, path)
 		return
 	}
 	writeError(w, &Error{Status: http.StatusNotFound, Detail: fmt.Sprintf("no SCIM endpoint at %q; the endpoints are /Users, /Groups, /ServiceProviderConfig, /Schemas and /ResourceTypes under the base URL", path)})
