@@ -399,3 +399,24 @@ func TestErrorsUnwrap(t *testing.T) {
 	eq(t, mapping.FieldError{SCIM: mapping.WorkEmail, Field: mapping.FieldEmail, Problem: "is required but missing or empty"}, fe)
 	eq(t, "invalid attributes", (&mapping.Errors{}).Error())
 }
+
+func TestFilteredPathPrefersThePrimaryElement(t *testing.T) {
+	m, err := mapping.New(mapping.Okta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var u store.User
+	err = m.ToUser(map[string]any{
+		"userName": "w@example.com",
+		"emails": []any{
+			map[string]any{"value": "w1@example.com", "type": "work"},
+			map[string]any{"value": "w2@example.com", "type": "work", "primary": true},
+		},
+	}, &u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := u.PrimaryEmail(); got != "w2@example.com" {
+		t.Fatalf("email = %q, want the work email marked primary (w2@example.com)", got)
+	}
+}

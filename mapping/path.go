@@ -370,10 +370,23 @@ func (p *path) read(attrs map[string]any) (any, map[string]any) {
 	if p.filtered {
 		switch t := top.(type) {
 		case []any:
+			// Of several matching elements the one marked primary wins
+			// (RFC 7643 section 2.4), else the first.
+			var first map[string]any
 			for _, e := range t {
-				if em, ok := e.(map[string]any); ok && p.matches(em) {
+				em, ok := e.(map[string]any)
+				if !ok || !p.matches(em) {
+					continue
+				}
+				if primary, _ := truth(lookup(em, "primary")); primary {
 					return lookup(em, p.sub), em
 				}
+				if first == nil {
+					first = em
+				}
+			}
+			if first != nil {
+				return lookup(first, p.sub), first
 			}
 		case map[string]any: // a multi-valued attribute sent as one object
 			if p.matches(t) {
