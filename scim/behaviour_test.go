@@ -509,3 +509,32 @@ func TestDiscoveryLists(t *testing.T) {
 	assert.Contains(t, body, `"location":"ResourceTypes/User"`)
 	assert.Contains(t, body, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")
 }
+
+func TestMembersChangedReportsRealChanges(t *testing.T) {
+	e := newEnv(t, "okta")
+	a, b, c := createUser(t, e, "a@example.com"), createUser(t, e, "b@example.com"), createUser(t, e, "c@example.com")
+	gid := createGroup(t, e, "Eng", a)
+	last := func() []scim.Event {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		out := e.events
+		e.events = nil
+		return out
+	}
+	last()
+	e.do(t, "PATCH", "/Groups/"+gid, patchBody(`{"op":"add","path":"members","value":[{"value":"`+a+`"},{"value":"`+b+`"}]},{"op":"remove","path":"members[value eq \"`+c+`\"]"}`))
+	evs := last()
+	require.Len(t, evs, 1)
+	assert.Equal(t, []string{b}, evs[0].Added, "a was already a member")
+	assert.Empty(t, evs[0].Removed, "c was never a member")
+
+	e.do(t, "PATCH", "/Groups/"+gid, patchBody(`{"op":"add","path":"members","value":[{"value":"`+a+`"}]}`))
+	assert.Empty(t, last(), "a PATCH that changes no membership emits nothing")
+
+	e.do(t, "PATCH", "/Groups/"+gid, patchBody(`{"op":"replace","path":"members","value":[{"value":"`+b+`"},{"value":"`+c+`"}]}`))
+	evs = last()
+	require.Len(t, evs, 1)
+	assert.Equal(t, []string{c}, evs[0].Added)
+	assert.Equal(t, []string{a}, evs[0].Removed)
+	assert.True(t, evs[0].Replaced)
+}

@@ -36,8 +36,12 @@ type Event struct {
 	// Group is the group after the change (for group.deleted, before it).
 	// Zero for user events.
 	Group store.Group
-	// Added, Removed and Replaced describe a members change: ids added
-	// and removed, or (Replaced) the new exact member set in Added.
+	// Added and Removed are, for group.members_changed, the ids that
+	// became and stopped being members (ids the request named that were
+	// already, or never, members are left out; a request that changes
+	// nothing emits no event). Replaced tells that the request set the
+	// exact member set. For group.created and group.linked, Added is the
+	// member list after the push.
 	Added, Removed []string
 	Replaced       bool
 }
