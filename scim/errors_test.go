@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/scimkit/scimkit/scim"
 	"github.com/scimkit/scimkit/store"
 )
 
@@ -223,3 +224,27 @@ func TestLibraryErrorsAreExplained(t *testing.T) {
 }
 
 const patchOpURNForTest = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+
+func TestTrailingDataAfterJSONIsRefused(t *testing.T) {
+	e := newEnv(t, "okta")
+	before := e.snapshot(t)
+	status, h, body := e.do(t, "POST", "/Users", fmt.Sprintf(oktaUser, "a@example.com", "a@example.com", "x")+` trailing`)
+	require.Equal(t, http.StatusBadRequest, status, body)
+	scimType, _ := scimError(t, status, h, body)
+	assert.Equal(t, "invalidSyntax", scimType)
+	assert.Equal(t, before, e.snapshot(t))
+}
+
+// TestLibraryGetAll covers the protocol library's list callbacks, which the
+// handler itself never calls (it answers lists directly).
+func TestLibraryGetAll(t *testing.T) {
+	e := newEnv(t, "okta")
+	uid := createUser(t, e, "a@example.com")
+	createGroup(t, e, "Eng", uid)
+	for _, users := range []bool{true, false} {
+		page, err := scim.LibraryPageForTest(e.h, testAccount, users, `displayName pr`)
+		require.NoError(t, err)
+		assert.Equal(t, 1, page.TotalResults)
+		require.Len(t, page.Resources, 1)
+	}
+}

@@ -9,7 +9,6 @@ import (
 	elimity "github.com/elimity-com/scim"
 
 	"github.com/scimkit/scimkit/linking"
-	"github.com/scimkit/scimkit/scim/internal/scimfilter"
 	"github.com/scimkit/scimkit/scim/internal/scimpatch"
 	"github.com/scimkit/scimkit/store"
 )
@@ -119,29 +118,7 @@ func (gh groupsHandler) Get(r *http.Request, id string) (elimity.Resource, error
 
 // GetAll is not reached through Handler (see serveList) but is complete.
 func (gh groupsHandler) GetAll(r *http.Request, params elimity.ListRequestParams) (elimity.Page, error) {
-	h, ctx, account := gh.h, r.Context(), accountOf(r)
-	q := store.Query{StartIndex: params.StartIndex, Count: params.Count}
-	if params.FilterValidator != nil {
-		f, err := scimfilter.FromExpression(params.FilterValidator.GetFilter(), scimfilter.Groups)
-		if err != nil {
-			return elimity.Page{}, h.forElimity(r, err, "filter")
-		}
-		q.Filter = f
-	}
-	q.Filter = visibleGroups(q.Filter)
-	page, err := h.store.ListGroups(ctx, account, q)
-	if err != nil {
-		return elimity.Page{}, h.forElimity(r, err, "groups")
-	}
-	out := elimity.Page{TotalResults: page.Total, Resources: make([]elimity.Resource, 0, len(page.Groups))}
-	for _, g := range page.Groups {
-		members, err := h.store.Members(ctx, account, g.ID)
-		if err != nil {
-			return elimity.Page{}, h.forElimity(r, err, groupWhat(g.ID))
-		}
-		out.Resources = append(out.Resources, h.groupResource(g, members))
-	}
-	return out, nil
+	return gh.h.libraryPage(r, params, false)
 }
 
 // Replace is PUT: displayName, externalId and the exact member set.

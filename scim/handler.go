@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -339,6 +340,12 @@ func (h *Handler) readBody(r *http.Request) ([]byte, *Error) {
 	}
 	if int64(len(body)) > h.maxBody {
 		return nil, tooLarge(h.maxBody)
+	}
+	if len(body) > 0 && !json.Valid(body) {
+		if _, e := decodeBody(body); e != nil {
+			return nil, e
+		}
+		return nil, errBadRequest("invalidSyntax", "the request body has more after its JSON value; send exactly one JSON object")
 	}
 	if strings.HasPrefix(r.URL.Path, "/Users") && (r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch) {
 		if nb, changed, err := scimpatch.NormalizeBooleans(body, h.userPatch, r.Method == http.MethodPatch); err == nil && changed {

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	elimity "github.com/elimity-com/scim"
+
 	"github.com/scimkit/scimkit/scim/internal/scimfilter"
 	"github.com/scimkit/scimkit/store"
 )
@@ -157,6 +159,50 @@ func (h *Handler) serveList(w http.ResponseWriter, r *http.Request, users bool, 
 		"startIndex":   q.StartIndex,
 		"Resources":    resources,
 	})
+}
+
+// libraryPage answers the protocol library's GetAll for either endpoint,
+// from its parsed filter, with the same store queries as serveList.
+func (h *Handler) libraryPage(r *http.Request, params elimity.ListRequestParams, users bool) (elimity.Page, error) {
+	ctx, account := r.Context(), accountOf(r)
+	kind := scimfilter.Groups
+	if users {
+		kind = scimfilter.Users
+	}
+	q := store.Query{StartIndex: params.StartIndex, Count: params.Count}
+	if params.FilterValidator != nil {
+		f, err := scimfilter.FromExpression(params.FilterValidator.GetFilter(), kind)
+		if err != nil {
+			return elimity.Page{}, h.forElimity(r, err, "filter")
+		}
+		q.Filter = f
+	}
+	out := elimity.Page{Resources: []elimity.Resource{}}
+	if users {
+		page, err := h.store.ListUsers(ctx, account, q)
+		if err != nil {
+			return elimity.Page{}, h.forElimity(r, err, "users")
+		}
+		out.TotalResults = page.Total
+		for _, u := range page.Users {
+			out.Resources = append(out.Resources, h.userResource(u, nil))
+		}
+		return out, nil
+	}
+	q.Filter = visibleGroups(q.Filter)
+	page, err := h.store.ListGroups(ctx, account, q)
+	if err != nil {
+		return elimity.Page{}, h.forElimity(r, err, "groups")
+	}
+	out.TotalResults = page.Total
+	for _, g := range page.Groups {
+		members, err := h.store.Members(ctx, account, g.ID)
+		if err != nil {
+			return elimity.Page{}, h.forElimity(r, err, groupWhat(g.ID))
+		}
+		out.Resources = append(out.Resources, h.groupResource(g, members))
+	}
+	return out, nil
 }
 
 // visibleGroups restricts a group filter to managed groups: the IdP never

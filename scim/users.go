@@ -10,7 +10,6 @@ import (
 	elimity "github.com/elimity-com/scim"
 
 	"github.com/scimkit/scimkit/linking"
-	"github.com/scimkit/scimkit/scim/internal/scimfilter"
 	"github.com/scimkit/scimkit/scim/internal/scimpatch"
 	"github.com/scimkit/scimkit/store"
 )
@@ -107,24 +106,7 @@ func (uh usersHandler) Get(r *http.Request, id string) (elimity.Resource, error)
 // GetAll is not reached through Handler (which answers lists itself, see
 // serveList) but is complete, for the library's interface.
 func (uh usersHandler) GetAll(r *http.Request, params elimity.ListRequestParams) (elimity.Page, error) {
-	h, ctx, account := uh.h, r.Context(), accountOf(r)
-	q := store.Query{StartIndex: params.StartIndex, Count: params.Count}
-	if params.FilterValidator != nil {
-		f, err := scimfilter.FromExpression(params.FilterValidator.GetFilter(), scimfilter.Users)
-		if err != nil {
-			return elimity.Page{}, h.forElimity(r, err, "filter")
-		}
-		q.Filter = f
-	}
-	page, err := h.store.ListUsers(ctx, account, q)
-	if err != nil {
-		return elimity.Page{}, h.forElimity(r, err, "users")
-	}
-	out := elimity.Page{TotalResults: page.Total, Resources: make([]elimity.Resource, 0, len(page.Users))}
-	for _, u := range page.Users {
-		out.Resources = append(out.Resources, h.userResource(u, nil))
-	}
-	return out, nil
+	return uh.h.libraryPage(r, params, true)
 }
 
 // Replace is PUT: every mapped attribute is set from the body (absent ones
