@@ -23,4 +23,21 @@
 // they are Equal, and matches errors with errors.Is and errors.As, so
 // adapters may wrap them. Every failure message starts with the rule that
 // was broken.
+//
+// # Readings of the contract
+//
+// Where the store documentation leaves room, the suite checks one reading:
+//
+//   - ErrNotFound "reports that the addressed account ... does not exist":
+//     every account-scoped call on a missing account fails with it, reads
+//     and listings included.
+//   - A comparison on a multi-valued sub-attribute (emails.value,
+//     members.value) matches when one value matches, so a user without
+//     emails, or a group without members, matches none, ne included.
+//   - Store-set fields passed in (ids, Created, Modified, Version, a token's
+//     AccountID) are ignored.
+//
+// It leaves alone what the contract does not say: whether removing a user
+// changes the version of its groups, the order of string comparison beyond
+// ASCII letters, and the precision of stored times beyond whole seconds.
 package storetest
