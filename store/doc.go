@@ -20,7 +20,9 @@
 //     context's error (errors.Is(err, context.Canceled)) and changes nothing.
 //   - Every call on users, groups and tokens is scoped to exactly one account.
 //     Nothing done through account A can read or change account B's data; an
-//     id that exists only in another account is reported as ErrNotFound.
+//     id that exists only in another account is reported as ErrNotFound. A
+//     call naming an account that does not exist returns ErrNotFound, lists,
+//     lookups and ClaimReminders included.
 //   - Every write is atomic: it happens completely or not at all.
 //   - All methods are safe for concurrent use by multiple goroutines (and, for
 //     shared databases, by multiple processes).
@@ -44,6 +46,19 @@
 // case-insensitively for uniqueness, lookups and filters, by comparing
 // their Fold-ed forms (strings.ToLower: Unicode lower-casing, not the
 // fuller folding of strings.EqualFold); id and externalId are case-exact.
-// Values are stored as given. Times in filter values are compared as
-// instants, whatever their location.
+// Values are stored as given. The ordering operators (gt, ge, lt, le) on
+// case-insensitive strings compare the Fold-ed forms byte by byte (as Go
+// compares strings, or a SQL "C" collation).
+//
+// # Times
+//
+// Times in filter values are compared as instants, whatever their
+// location. Adapters keep at least microsecond precision; callers must not
+// rely on nanoseconds surviving a round trip.
+//
+// # Multi-valued comparisons
+//
+// A comparison on emails.value or members.value (any operator, ne
+// included) matches only through an element: a user without emails, or a
+// group without members, matches none of them.
 package store

@@ -42,7 +42,8 @@ type Accounts interface {
 type Tokens interface {
 	// AddToken stores t (t.Hash and t.Label; the store sets ID, AccountID
 	// and Created) for the account. ErrNotFound if the account does not
-	// exist; ErrConflict if the same hash is already stored anywhere.
+	// exist; ErrConflict (possibly a *ConflictError with Attribute "token")
+	// if the same hash is already stored anywhere.
 	AddToken(ctx context.Context, accountID string, t Token) (Token, error)
 
 	// TokenByHash returns the token whose Hash equals hash, in any account,
@@ -96,13 +97,15 @@ type Users interface {
 	// UpdateUser replaces the stored user u.ID with u (all fields but ID,
 	// Created and Modified, which the store keeps or sets) if the stored
 	// version is still u.Version; otherwise it fails with
-	// ErrVersionMismatch and changes nothing. Other errors are as for
+	// ErrVersionMismatch and changes nothing. The check always applies: a
+	// zero u.Version never matches (read the user first). Other errors are as for
 	// CreateUser, and ErrNotFound for a missing user. Returns the stored
 	// user with its new version.
 	UpdateUser(ctx context.Context, accountID string, u User) (User, error)
 
 	// DeleteUser removes the user and, in the same atomic step, all its
-	// group memberships. ErrNotFound if there is no such user.
+	// group memberships; each group the user leaves gets a new version and
+	// Modified time. ErrNotFound if there is no such user.
 	DeleteUser(ctx context.Context, accountID, id string) error
 
 	// GroupsOfUser returns the groups the user is a member of, in group
