@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -123,10 +125,24 @@ func TestBadFlags(t *testing.T) {
 	}
 }
 
-// TestSQLiteSurvivesRestart provisions a user, restarts the server on the
-// same SQLite file and finds the user and the token again.
-func TestSQLiteSurvivesRestart(t *testing.T) {
-	dsn := "sqlite:" + filepath.Join(t.TempDir(), "scim.db")
+// TestDurableStoresSurviveRestart seeds a server, restarts it on the same
+// database and finds the users and the token again: SQLite always,
+// PostgreSQL when SCIMKIT_TEST_POSTGRES names one (as in CI).
+func TestDurableStoresSurviveRestart(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		testRestart(t, "sqlite:"+filepath.Join(t.TempDir(), "scim.db"))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		dsn := os.Getenv("SCIMKIT_TEST_POSTGRES")
+		if dsn == "" {
+			t.Skip("set SCIMKIT_TEST_POSTGRES=postgres://... to run against PostgreSQL; .ci/run does this")
+		}
+		testRestart(t, dsn)
+	})
+}
+
+func testRestart(t *testing.T, dsn string) {
+	account := fmt.Sprintf("restart-%d", time.Now().UnixNano())
 	get := func(base, token, path string) (int, string) {
 		req, _ := http.NewRequest("GET", base+path, nil)
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -139,13 +155,13 @@ func TestSQLiteSurvivesRestart(t *testing.T) {
 	}
 
 	t.Run("first run", func(t *testing.T) {
-		base, token, _ := start(t, "-store", dsn, "-token", "durable-token", "-seed", filepath.Join("testdata", "seed.json"))
+		base, token, _ := start(t, "-store", dsn, "-account", account, "-token", "durable-token-"+account, "-seed", filepath.Join("testdata", "seed.json"))
 		status, body := get(base, token, "/Users?count=0")
 		require.Equal(t, http.StatusOK, status, body)
 		assert.Contains(t, body, `"totalResults":4`)
 	})
 	t.Run("second run", func(t *testing.T) {
-		base, token, _ := start(t, "-store", dsn, "-token", "durable-token", "-seed", filepath.Join("testdata", "seed.json"))
+		base, token, _ := start(t, "-store", dsn, "-account", account, "-token", "durable-token-"+account, "-seed", filepath.Join("testdata", "seed.json"))
 		status, body := get(base, token, "/Users?filter=userName%20eq%20%22ada@example.com%22")
 		require.Equal(t, http.StatusOK, status, body)
 		assert.Contains(t, body, `"totalResults":1`, "data survives a restart and re-seeding duplicates nothing")
