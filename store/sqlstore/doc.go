@@ -14,7 +14,8 @@
 //   - "postgres://..." or "postgresql://...": a PostgreSQL URL as
 //     github.com/jackc/pgx/v5 understands it. A Unix socket is
 //     "postgres://user@/dbname?host=/run/postgresql". Add
-//     search_path=NAME to keep scimkit's tables in their own schema.
+//     search_path=NAME to keep scimkit's tables in their own schema (which
+//     must exist).
 //   - "sqlite:PATH": the SQLite database file PATH (created if missing,
 //     taken literally, without '?'), opened with modernc.org/sqlite in WAL
 //     mode with foreign keys on. One connection serves the Store; other

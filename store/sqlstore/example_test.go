@@ -62,3 +62,16 @@ func Example() {
 	// duplicate: true userName
 	// found: 1 true 1
 }
+
+// Open a PostgreSQL database, here a local server reached over its Unix
+// socket, with scimkit's tables kept in their own schema (created
+// beforehand). (Not run: it needs a server.)
+func ExampleOpen_postgres() {
+	ctx := context.Background()
+	s, err := sqlstore.Open(ctx, "postgres://scimkit@/app?host=/run/postgresql&search_path=scimkit",
+		sqlstore.WithMaxConns(20))
+	if err != nil {
+		log.Fatal(err) // the error never quotes the DSN
+	}
+	defer s.Close()
+}

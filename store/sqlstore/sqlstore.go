@@ -90,7 +90,8 @@ func WithMaxConns(n int) Option {
 //   - "postgres://..." or "postgresql://..." connects to PostgreSQL with
 //     pgx (github.com/jackc/pgx/v5); every parameter pgx understands may be
 //     given, such as host (a directory for a Unix socket), port, sslmode
-//     or search_path (to keep scimkit's tables in their own schema).
+//     or search_path (to keep scimkit's tables in their own, existing
+//     schema).
 //
 // Open is safe to call from several processes on the same database at once:
 // migrations are serialised (an advisory lock on PostgreSQL, an immediate
