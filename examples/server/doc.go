@@ -1,0 +1,19 @@
+// Command server is a runnable scimkit host: a SCIM 2.0 provisioning
+// endpoint for one account, on the embedded in-memory store by default.
+//
+//	go run ./examples/server
+//	go run ./examples/server -seed examples/server/testdata/seed.json -addr 127.0.0.1:9000
+//
+// It prints the SCIM base URL and a bearer token to paste into Okta or
+// Entra ID, logs one line per request, and shuts down cleanly on SIGINT.
+//
+// Flags:
+//
+//	-addr host:port   listen address (default 127.0.0.1:8080)
+//	-token T          bearer token (default: $SCIM_TOKEN, else a new random one, printed)
+//	-seed FILE        JSON directory of pre-existing host data loaded at start
+//	-store S          "memory" (default), "sqlite:PATH" or "postgres://..."
+//	-rate N           requests per second per account, 0 = unlimited (default 50)
+//	-idp NAME         attribute mapping preset: "okta" (default) or "entra"
+//	-account ID       the host account the token belongs to (default "default")
+package main
