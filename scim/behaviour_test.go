@@ -14,6 +14,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/scimkit/scimkit/linking"
+	"github.com/scimkit/scimkit/mapping"
 	"github.com/scimkit/scimkit/scim"
 	"github.com/scimkit/scimkit/store"
 )
@@ -537,4 +538,44 @@ func TestMembersChangedReportsRealChanges(t *testing.T) {
 	assert.Equal(t, []string{c}, evs[0].Added)
 	assert.Equal(t, []string{a}, evs[0].Removed)
 	assert.True(t, evs[0].Replaced)
+}
+
+// TestCustomExtensionEndToEnd: Okta custom attributes declared in a
+// mapping extension are published on /Schemas, validated, stored in Extra,
+// returned, patchable and filterable by nothing they should not be.
+func TestCustomExtensionEndToEnd(t *testing.T) {
+	const urn = "urn:ietf:params:scim:schemas:extension:acme:2.0:User"
+	table := mapping.Okta()
+	table.AddExtension(mapping.Extension{URN: urn, Name: "AcmeUser", Description: "Acme custom attributes", Attributes: []mapping.ExtensionAttribute{
+		{Name: "badge", Type: mapping.TypeString},
+		{Name: "contractor", Type: mapping.TypeBoolean},
+	}})
+	m, err := mapping.New(table)
+	require.NoError(t, err)
+	e := newEnv(t, "okta", scim.WithMapper(m))
+
+	status, _, body := e.do(t, "GET", "/Schemas/"+urn, "")
+	require.Equal(t, http.StatusOK, status, "the custom extension is published: %s", body)
+	assert.Contains(t, body, `"badge"`)
+
+	status, _, body = e.do(t, "POST", "/Users", `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","`+urn+`"],
+		"userName":"a@example.com","emails":[{"primary":true,"type":"work","value":"a@example.com"}],
+		"`+urn+`":{"badge":"B-7","contractor":"True"}}`)
+	require.Equal(t, http.StatusCreated, status, body)
+	var res map[string]any
+	require.NoError(t, json.Unmarshal([]byte(body), &res))
+	assert.Equal(t, map[string]any{"badge": "B-7", "contractor": true}, res[urn], "custom attributes come back, string booleans normalised")
+	assert.Contains(t, res["schemas"], urn)
+
+	stored, err := e.st.GetUser(context.Background(), testAccount, res["id"].(string))
+	require.NoError(t, err)
+	assert.Equal(t, "B-7", stored.Extra["badge"], "kept in the host user, not dropped")
+
+	status, _, body = e.do(t, "PATCH", "/Users/"+stored.ID, patchBody(`{"op":"replace","path":"`+urn+`:badge","value":"B-8"}`))
+	require.Equal(t, http.StatusOK, status, body)
+	assert.Contains(t, body, `"badge":"B-8"`)
+
+	status, h, body := e.do(t, "PATCH", "/Users/"+stored.ID, patchBody(`{"op":"replace","path":"`+urn+`:contractor","value":"sometimes"}`))
+	require.Equal(t, http.StatusBadRequest, status, body)
+	scimError(t, status, h, body)
 }
