@@ -46,6 +46,9 @@ func (m *Mapper) ToUser(attrs map[string]any, u *store.User) error {
 	for i := range m.in {
 		r := &m.in[i]
 		raw, elem := r.scim.read(attrs)
+		if r.kind == fkEmail && isBlank(raw) && r.scim.urn == "" && strings.EqualFold(r.scim.attr, "emails") {
+			raw, elem = emailFallback(attrs)
+		}
 		if !r.stringy {
 			val, problem := convert(raw, r.scim.typ, r.scim.multi)
 			if problem == "" && val == nil && r.required {
@@ -188,6 +191,46 @@ func setExtra(u *store.User, copied *bool, key string, val any) {
 	} else {
 		u.Extra[key] = val
 	}
+}
+
+func isBlank(v any) bool {
+	s, ok := v.(string)
+	return v == nil || ok && strings.TrimSpace(s) == ""
+}
+
+// emailFallback finds the member's email when the email row's filtered
+// path (emails[type eq "work"].value) matches nothing: the email marked
+// primary, else the first email, else an email-shaped userName (Okta's
+// model: the username is the email). IdPs and test clients send emails
+// without a type, and some send none.
+func emailFallback(attrs map[string]any) (any, map[string]any) {
+	switch list := lookup(attrs, "emails").(type) {
+	case []any:
+		var first map[string]any
+		for _, e := range list {
+			em, ok := e.(map[string]any)
+			if !ok || isBlank(lookup(em, "value")) {
+				continue
+			}
+			if primary, _ := truth(lookup(em, "primary")); primary {
+				return lookup(em, "value"), em
+			}
+			if first == nil {
+				first = em
+			}
+		}
+		if first != nil {
+			return lookup(first, "value"), first
+		}
+	case map[string]any:
+		if !isBlank(lookup(list, "value")) {
+			return lookup(list, "value"), list
+		}
+	}
+	if un, ok := lookup(attrs, "userName").(string); ok && isEmail(strings.TrimSpace(un)) {
+		return un, nil
+	}
+	return nil, nil
 }
 
 func primaryEmail(emails []store.Email) (string, string) {

@@ -3,6 +3,7 @@ package mapping_test
 import (
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -418,5 +419,61 @@ func TestFilteredPathPrefersThePrimaryElement(t *testing.T) {
 	}
 	if got := u.PrimaryEmail(); got != "w2@example.com" {
 		t.Fatalf("email = %q, want the work email marked primary (w2@example.com)", got)
+	}
+}
+
+// TestEmailFallbacks: when no element matches the email row's filter, the
+// member's email is the primary email, else the first, else an
+// email-shaped userName.
+func TestEmailFallbacks(t *testing.T) {
+	tests := []struct {
+		name   string
+		attrs  map[string]any
+		want   string
+		wantTy string
+	}{
+		{"untyped primary", map[string]any{"userName": "u", "emails": []any{
+			map[string]any{"value": "a@example.com"}, map[string]any{"value": "b@example.com", "primary": true}}}, "b@example.com", "work"},
+		{"only a home email", map[string]any{"userName": "u", "emails": []any{
+			map[string]any{"value": "h@example.com", "type": "home"}}}, "h@example.com", "home"},
+		{"no emails, email-shaped userName", map[string]any{"userName": "Erin@Example.com"}, "erin@example.com", "work"},
+		{"work email wins over primary home", map[string]any{"userName": "u", "emails": []any{
+			map[string]any{"value": "h@example.com", "type": "home", "primary": true}, map[string]any{"value": "w@example.com", "type": "work"}}}, "w@example.com", "work"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, table := range []mapping.Table{mapping.Okta(), mapping.Entra()} {
+				m, err := mapping.New(table)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var u store.User
+				if err := m.ToUser(tt.attrs, &u); err != nil {
+					t.Fatal(err)
+				}
+				if len(u.Emails) != 1 || u.Emails[0].Value != tt.want || u.Emails[0].Type != tt.wantTy {
+					t.Fatalf("emails = %+v, want %s (%s)", u.Emails, tt.want, tt.wantTy)
+				}
+				var back store.User
+				if err := m.ToUser(m.ToSCIM(u), &back); err != nil || back.PrimaryEmail() != tt.want {
+					t.Fatalf("round trip: %v, %+v", err, back.Emails)
+				}
+			}
+		})
+	}
+}
+
+func TestOktaCreateWithoutEmailsUsesTheUserName(t *testing.T) {
+	m, err := mapping.New(mapping.Okta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	attrs := mappingtest.Load(t, filepath.Join("..", "testdata", "okta", "users", "create_user_no_email.json"))
+	var u store.User
+	if err := m.ToUser(attrs, &u); err != nil {
+		t.Fatal(err)
+	}
+	if got := u.PrimaryEmail(); got != "erin@example.com" {
+		t.Fatalf("email = %q, want the email-shaped userName", got)
 	}
 }

@@ -35,7 +35,11 @@
 //
 // FieldEmail is the member's email, the address the host invites and
 // links by. It is stored as the single, primary entry of store.User.Emails,
-// typed as the payload types it ("work" when it does not say). ToSCIM
+// typed as the payload types it ("work" when it does not say). When the
+// row's filtered path (emails[type eq "work"].value) matches no element,
+// the email marked primary is used, else the first email, else an
+// email-shaped userName: IdPs and test clients send emails without a type,
+// and Okta's username is the email. ToSCIM
 // renders it as one element of the mapped multi-valued attribute with
 // "primary": true. Its values, and any emails[...].value, must look like
 // an email address (one "@", a local part, a dotted domain, no spaces).

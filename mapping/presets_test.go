@@ -219,7 +219,7 @@ func TestPresetsRejectBadPayloads(t *testing.T) {
 	}{
 		{"email that is not an email", oktaFile("create_user_bad_email.json"),
 			[]string{mapping.WorkEmail}, `emails[type eq "work"].value: "not-an-email" is not an email address`},
-		{"no email at all", oktaFile("create_user_no_email.json"),
+		{"no email at all, and a userName that is not one", oktaFile("create_user_no_email_plain_username.json"),
 			[]string{mapping.WorkEmail}, `emails[type eq "work"].value: is required but missing or empty`},
 	}
 	for _, tt := range tests {

@@ -31,13 +31,12 @@ var genericDetails = map[string]bool{
 // serveLibrary passes the request to the protocol library and replaces a
 // generic 400 with a specific one.
 func (h *Handler) serveLibrary(w http.ResponseWriter, r *http.Request, body []byte) {
-	if r.Method != http.MethodPost && r.Method != http.MethodPut && r.Method != http.MethodPatch {
-		h.server.ServeHTTP(w, r)
-		return
-	}
 	bw := &bufferedWriter{header: w.Header()}
 	h.server.ServeHTTP(bw, r)
-	if bw.status == http.StatusBadRequest {
+	if bw.status == http.StatusNoContent {
+		w.Header().Del("Content-Type") // no body, no content type
+	}
+	if bw.status == http.StatusBadRequest && r.Method != http.MethodDelete {
 		var e struct{ Detail string }
 		if json.Unmarshal(bw.body.Bytes(), &e) == nil && genericDetails[e.Detail] {
 			users := strings.HasPrefix(r.URL.Path, "/Users")

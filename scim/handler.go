@@ -271,6 +271,11 @@ func (h *Handler) authenticate(r *http.Request) (store.Account, *Error) {
 	auth := r.Header.Get("Authorization")
 	scheme, secret, ok := strings.Cut(auth, " ")
 	secret = strings.TrimSpace(secret)
+	if s, again := strings.CutPrefix(secret, "Bearer "); again {
+		// An admin who pasted "Bearer <token>" into a field that already
+		// says Bearer.
+		secret = strings.TrimSpace(s)
+	}
 	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
 		return store.Account{}, &Error{Status: http.StatusUnauthorized, Detail: unauthorized}
 	}

@@ -2,6 +2,7 @@
 // endpoint for one account, on the embedded in-memory store by default.
 //
 //	go run ./examples/server
+//	go run ./examples/server -allowed-domains yourcompany.com
 //	go run ./examples/server -seed examples/server/testdata/seed.json -addr 127.0.0.1:9000
 //
 // It prints the SCIM base URL and a bearer token to paste into Okta or
@@ -16,4 +17,10 @@
 //	-rate N           requests per second per account, 0 = unlimited (default 50)
 //	-idp NAME         attribute mapping preset: "okta" (default) or "entra"
 //	-account ID       the host account the token belongs to (default "default")
+//	-allowed-domains  comma-separated email domains members may have (added to the seed's)
+//	-base-url URL     public SCIM base URL for meta.location (default http://ADDR/scim/v2)
+//
+// The account rules apply: until an allowed email domain is set (with
+// -allowed-domains or in the -seed file), every user the IdP creates is
+// refused, and the server says so at start.
 package main

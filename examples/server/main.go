@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -26,14 +27,17 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
 		fmt.Fprintln(os.Stderr, "server:", err)
 		os.Exit(1)
 	}
 }
 
 type options struct {
-	addr, token, seed, store, idp, account string
-	rate                                   float64
+	addr, token, seed, store, idp, account, domains, baseURL string
+	rate                                                     float64
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -47,6 +51,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Float64Var(&o.rate, "rate", scim.DefaultRate, "requests per second per account (0 = unlimited)")
 	fs.StringVar(&o.idp, "idp", "okta", "attribute mapping preset: okta or entra")
 	fs.StringVar(&o.account, "account", "default", "host account `id` the token belongs to")
+	fs.StringVar(&o.domains, "allowed-domains", "", "comma-separated email `domains` members may have (added to the seed's)")
+	fs.StringVar(&o.baseURL, "base-url", "", "public SCIM base `URL` for meta.location (default http://ADDR/scim/v2)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -99,12 +105,32 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 	}
+	if o.domains != "" {
+		if err := allowDomains(ctx, st, links, o.account, strings.Split(o.domains, ",")); err != nil {
+			return err
+		}
+	}
+	acct, err := st.GetAccount(ctx, o.account)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	base := o.baseURL
+	if base == "" {
+		base = "http://" + ln.Addr().String() + "/scim/v2"
+	}
 
 	limit := rate.Limit(o.rate)
 	if o.rate <= 0 {
 		limit = rate.Inf
 	}
 	h, err := scim.New(st,
+		scim.WithBaseURL(base),
 		scim.WithLinking(links),
 		scim.WithMapper(mapper),
 		scim.WithLogger(logger),
@@ -120,13 +146,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	mux := http.NewServeMux()
 	mux.Handle("/scim/v2/", http.StripPrefix("/scim/v2", h))
 
-	ln, err := net.Listen("tcp", o.addr)
-	if err != nil {
-		return err
-	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
-	fmt.Fprintf(stdout, "SCIM base URL: http://%s/scim/v2\n", ln.Addr())
+	fmt.Fprintf(stdout, "SCIM base URL: %s\n", base)
 	fmt.Fprintf(stdout, "Bearer token:  %s\n", token)
+	if len(acct.AllowedDomains) == 0 {
+		fmt.Fprintln(stdout, "No allowed email domains yet: every user the IdP creates will be refused. Restart with -allowed-domains yourcompany.com (or a -seed file).")
+	} else {
+		fmt.Fprintf(stdout, "Allowed email domains: %s\n", strings.Join(acct.AllowedDomains, ", "))
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -173,6 +200,26 @@ func setupAccount(ctx context.Context, st store.Store, links *linking.Service, a
 		return "", err
 	}
 	return token, nil
+}
+
+// allowDomains adds domains to the account's allowed list, with the same
+// checks an admin's change gets (public mail domains are refused).
+func allowDomains(ctx context.Context, st store.Store, links *linking.Service, account string, domains []string) error {
+	a, err := st.GetAccount(ctx, account)
+	if err != nil {
+		return err
+	}
+	all := append([]string{}, a.AllowedDomains...)
+	for _, d := range domains {
+		if d = strings.TrimSpace(d); d != "" {
+			all = append(all, d)
+		}
+	}
+	admin := linking.Member{ID: "example-admin", Role: linking.RoleOwner}
+	if err := links.SetAllowedDomains(ctx, account, admin, all); err != nil {
+		return fmt.Errorf("-allowed-domains: %w", err)
+	}
+	return nil
 }
 
 // logNotifier "sends" invites and reminders by logging them.

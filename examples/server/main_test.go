@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net/http"
 	"os"
@@ -169,4 +170,44 @@ func testRestart(t *testing.T, dsn string) {
 		require.Equal(t, http.StatusOK, status)
 		assert.Contains(t, body, `"totalResults":4`)
 	})
+}
+
+func TestAllowedDomainsFlag(t *testing.T) {
+	post := func(base, token string) int {
+		req, _ := http.NewRequest("POST", base+"/Users", strings.NewReader(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"new@example.com","emails":[{"primary":true,"type":"work","value":"new@example.com"}]}`))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/scim+json")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	base, token, out := start(t)
+	assert.Contains(t, out.String(), "No allowed email domains yet", "the server warns that every create will be refused")
+	assert.Equal(t, http.StatusBadRequest, post(base, token))
+
+	base, token, out = start(t, "-allowed-domains", "example.com, example.org")
+	assert.Contains(t, out.String(), "Allowed email domains: example.com, example.org")
+	assert.Equal(t, http.StatusCreated, post(base, token))
+
+	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-allowed-domains", "gmail.com"}, &syncBuffer{})
+	assert.Error(t, err, "a public mail domain cannot be allowed")
+}
+
+func TestLocationsAreAbsolute(t *testing.T) {
+	base, token, _ := start(t, "-allowed-domains", "example.com")
+	req, _ := http.NewRequest("POST", base+"/Users", strings.NewReader(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a@example.com","emails":[{"primary":true,"type":"work","value":"a@example.com"}]}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	assert.True(t, strings.HasPrefix(resp.Header.Get("Location"), base+"/Users/"), resp.Header.Get("Location"))
+}
+
+func TestHelpIsNotAnError(t *testing.T) {
+	var out syncBuffer
+	err := run(context.Background(), []string{"-h"}, &out)
+	assert.ErrorIs(t, err, flag.ErrHelp, "main exits 0 on ErrHelp")
+	assert.Contains(t, out.String(), "-allowed-domains")
 }
