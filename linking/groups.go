@@ -15,9 +15,10 @@ import (
 //	store.Compare{Attr: store.AttrManaged, Op: store.OpEq, Value: true}
 //
 // to every group filter (And with the IdP's filter), and answers 404 for a
-// GET of a group that is not Visible. A privileged group the admin marked
-// as managed is visible (the IdP can import it) but never writable; see
-// CheckGroupWritable.
+// GET of a group that is not Visible. SetGroupManaged refuses to mark a
+// privileged group as managed, so privileged groups stay hidden; a host
+// that marks one managed in its own store makes it visible (the IdP can
+// import it) but never writable, see CheckGroupWritable.
 func Visible(g store.Group) bool { return g.Managed }
 
 // CheckGroupWritable returns nil if the IdP may change or delete g: it is

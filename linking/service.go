@@ -13,7 +13,7 @@ import (
 // lifecycle calls for (by email, in-app, however the host invites people).
 // Both methods may be called concurrently. An error means the message was
 // not sent; the Service then arranges for it to be tried again (see the
-// package documentation, "Invites").
+// package documentation, "Invites and reminders").
 type Notifier interface {
 	// SendInvite asks the host to invite u, a user just provisioned by the
 	// IdP who matched no existing member.

@@ -101,6 +101,9 @@ func seedFile(ctx context.Context, st store.Store, account, path string) error {
 		ids[store.Fold(su.Email)] = created.ID
 	}
 	for i, sg := range s.Groups {
+		if sg.Managed && sg.Privileged {
+			return fmt.Errorf("seed: groups[%d]: %q is privileged and cannot be managed by provisioning", i, sg.DisplayName)
+		}
 		members := make([]string, 0, len(sg.Members))
 		for _, email := range sg.Members {
 			id, ok := ids[store.Fold(email)]

@@ -2,13 +2,17 @@
 // ("flows") against a running SCIM service provider and checks every
 // answer, the way net/http/httptest helps test HTTP handlers.
 //
-// scimkit's own tests replay the Okta and Entra ID flows under testdata/;
-// a host replays the same files against its handler mounted on its own
-// store adapter and mapping, to prove that the IdPs will accept it:
+// scimkit's own tests replay the Okta and Entra ID flows in the
+// repository's testdata/okta/flows and testdata/entra/flows (user
+// lifecycle, import paging, group push, test connection); a host copies
+// those files into its own testdata and replays them against its handler
+// mounted on its own store adapter and mapping, to prove that the IdPs will
+// accept it. The flows expect an account with provisioning on whose allowed
+// domains include example.com:
 //
 //	srv := httptest.NewServer(http.StripPrefix("/scim/v2", h))
 //	defer srv.Close()
-//	scimtest.Replay(t, srv.URL+"/scim/v2", token, "testdata/okta/flows/create_user.json")
+//	scimtest.Replay(t, srv.URL+"/scim/v2", token, "testdata/okta/flows/user_lifecycle.json")
 //
 // # Flow files
 //
