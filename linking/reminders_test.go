@@ -277,8 +277,9 @@ func (c *cancelOnReminder) SendReminder(ctx context.Context, accountID string, u
 }
 
 // TestNilNotifier: a rules-only Service (the SCIM handler's default) stores
-// invitees but sends and claims nothing; the host's Service with a
-// Notifier then sends the reminder.
+// invitees with the invite pending and sends and claims nothing; the host's
+// Service with a Notifier then sends the invite, and the reminder 48 hours
+// after it.
 func TestNilNotifier(t *testing.T) {
 	e := newEnv(t)
 	rulesOnly := linking.New(e.st, nil, linking.WithClock(e.clock.Now))
@@ -286,19 +287,24 @@ func TestNilNotifier(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, linking.OutcomeCreated, out)
 	assert.Equal(t, store.StateInvited, u.State)
-	assert.True(t, u.InvitedAt.Equal(t0), "InvitedAt set: the host invites on its own")
+	assert.True(t, u.InvitedAt.IsZero(), "the invite is pending, not pretended sent")
 
-	at := t0.Add(48 * time.Hour)
 	for _, pass := range []func(context.Context, time.Time) (int, error){rulesOnly.SendReminders, rulesOnly.RetryInvites} {
-		n, err := pass(e.ctx, at)
+		n, err := pass(e.ctx, t0.Add(72*time.Hour))
 		assert.NoError(t, err)
-		assert.Equal(t, 0, n)
+		assert.Equal(t, 0, n, "a Service without a Notifier sends and claims nothing")
 	}
-	got, err := e.st.GetUser(e.ctx, acct, u.ID)
-	require.NoError(t, err)
-	assert.True(t, got.RemindedAt.IsZero(), "nothing claimed")
 
-	n, err := e.svc.SendReminders(e.ctx, at)
+	n, err := e.svc.RetryInvites(e.ctx, t0)
 	require.NoError(t, err)
-	assert.Equal(t, 1, n, "the host's Service sends it")
+	assert.Equal(t, 1, n, "the host's Service sends the invite")
+	inv, _ := e.n.sent()
+	assert.Len(t, inv, 1)
+
+	n, err = e.svc.SendReminders(e.ctx, t0.Add(47*time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, 0, n, "the reminder clock starts when the invite is sent")
+	n, err = e.svc.SendReminders(e.ctx, t0.Add(48*time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "the host's Service sends the reminder")
 }

@@ -130,9 +130,10 @@ func WithSettingsPath(path string) Option {
 // New returns a Service over st that notifies through n. st is required
 // (New panics on nil: a programming error). n may be nil for a Service that
 // only applies the rules (the SCIM handler's default): it stores invitees
-// with InvitedAt set as usual but sends nothing, and its SendReminders and
-// RetryInvites do nothing and claim nothing, so the reminders stay for a
-// Service that has a Notifier (the host's runner) to send. New starts
+// with their invite pending (InvitedAt zero) and sends nothing, and its
+// SendReminders and RetryInvites do nothing and claim nothing, so a Service
+// that has a Notifier (the host's runner) sends the invite through
+// RetryInvites and, 48 hours after that, the reminder. New starts
 // nothing and does no I/O.
 func New(st store.Store, n Notifier, opts ...Option) *Service {
 	if st == nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"time"
 
 	"github.com/scimkit/scimkit/store"
@@ -65,10 +66,20 @@ func (s *Service) ProvisionUser(ctx context.Context, accountID string, u store.U
 	if err := s.checkDomain(a, email); err != nil {
 		return store.User{}, 0, err
 	}
+	for _, e := range u.Emails {
+		// Every email the user would be stored with must be allowed, not
+		// only the one the rules link by. (The userName is not checked:
+		// Entra's user principal names often sit on another domain.)
+		if n := NormalizeEmail(e.Value); n != "" && n != email {
+			if err := s.checkDomain(a, n); err != nil {
+				return store.User{}, 0, err
+			}
+		}
+	}
 	for range maxRetries {
-		matches, err := s.st.UsersByEmail(ctx, accountID, email)
+		matches, err := s.hostUsersWithEmail(ctx, accountID, email)
 		if err != nil {
-			return store.User{}, 0, fmt.Errorf("linking: users by email: %w", err)
+			return store.User{}, 0, err
 		}
 		switch len(matches) {
 		case 0:
@@ -92,6 +103,26 @@ func (s *Service) ProvisionUser(ctx context.Context, accountID string, u store.U
 	return store.User{}, 0, fmt.Errorf("linking: user with email %q kept changing while being linked: %w", email, store.ErrVersionMismatch)
 }
 
+// hostUsersWithEmail returns the account's users whose email is email: by
+// their email values, and by an email-shaped userName for users without
+// emails (UserEmail's rule), without duplicates, in creation order.
+func (s *Service) hostUsersWithEmail(ctx context.Context, accountID, email string) ([]store.User, error) {
+	matches, err := s.st.UsersByEmail(ctx, accountID, email)
+	if err != nil {
+		return nil, fmt.Errorf("linking: users by email: %w", err)
+	}
+	byName, err := s.st.UserByUserName(ctx, accountID, email)
+	switch {
+	case isNotFound(err):
+	case err != nil:
+		return nil, fmt.Errorf("linking: user by userName: %w", err)
+	case UserEmail(byName) == email && !slices.ContainsFunc(matches, func(m store.User) bool { return m.ID == byName.ID }):
+		matches = append(matches, byName)
+		slices.SortStableFunc(matches, func(a, b store.User) int { return a.Created.Compare(b.Created) })
+	}
+	return matches, nil
+}
+
 // link links the existing host user h to the incoming IdP user in, or
 // explains why not. A store.ErrVersionMismatch return means "re-read and
 // decide again".
@@ -113,7 +144,6 @@ func (s *Service) link(ctx context.Context, accountID string, h, in store.User, 
 	}
 	applyProfile(&h, in)
 	MarkLinked(&h, in.ExternalID)
-	h.ExternalID = in.ExternalID
 	out, err := s.st.UpdateUser(ctx, accountID, h)
 	if err != nil {
 		if errors.Is(err, store.ErrVersionMismatch) {
@@ -176,6 +206,12 @@ func (s *Service) createInvited(ctx context.Context, accountID string, in store.
 	u.AcceptedAt = time.Time{}
 	if deactivated {
 		u.State, u.InvitedAt = store.StateSuspended, time.Time{}
+	}
+	if s.n == nil {
+		// Nobody to send it now: leave the invite pending (InvitedAt
+		// zero), so that a Service with a Notifier sends it through
+		// RetryInvites, and the reminder clock starts only then.
+		u.InvitedAt = time.Time{}
 	}
 	created, err := s.st.CreateUser(ctx, accountID, u)
 	if err != nil {

@@ -478,3 +478,35 @@ func TestLinkedHostUserReactivatesActive(t *testing.T) {
 	linking.MarkLinked(&pending, "00u-y")
 	assert.True(t, pending.AcceptedAt.IsZero(), "a pending invitee has not joined")
 }
+
+// TestReviewFindings pins rules an adversarial review found broken.
+func TestReviewFindings(t *testing.T) {
+	t.Run("a host user whose email is its userName is linked", func(t *testing.T) {
+		e := newEnv(t)
+		host, err := e.st.CreateUser(e.ctx, acct, store.User{UserName: "Alice@acme.com", State: store.StateActive})
+		require.NoError(t, err)
+		in := idpUser("alice.smith@acme.com", "alice@acme.com", "00u-alice")
+		u, out, err := e.svc.ProvisionUser(e.ctx, acct, in)
+		require.NoError(t, err)
+		assert.Equal(t, linking.OutcomeLinked, out)
+		assert.Equal(t, host.ID, u.ID)
+	})
+	t.Run("every email the user is stored with must be allowed", func(t *testing.T) {
+		e := newEnv(t)
+		in := idpUser("bob@acme.com", "bob@acme.com", "00u-bob")
+		in.Emails = append(in.Emails, store.Email{Value: "bob@gmail.com", Type: "home"})
+		_, _, err := e.svc.ProvisionUser(e.ctx, acct, in)
+		assert.ErrorIs(t, err, linking.ErrPublicDomain)
+		assert.Empty(t, e.allUsers(t))
+	})
+	t.Run("linking without an IdP externalId keeps the host's", func(t *testing.T) {
+		e := newEnv(t)
+		_, err := e.st.CreateUser(e.ctx, acct, store.User{UserName: "carl", ExternalID: "host-ext", State: store.StateActive,
+			Emails: []store.Email{{Value: "carl@acme.com", Primary: true}}})
+		require.NoError(t, err)
+		u, out, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("carl@acme.com", "carl@acme.com", ""))
+		require.NoError(t, err)
+		assert.Equal(t, linking.OutcomeLinked, out)
+		assert.Equal(t, "host-ext", u.ExternalID)
+	})
+}
