@@ -579,3 +579,14 @@ func TestCustomExtensionEndToEnd(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, status, body)
 	scimError(t, status, h, body)
 }
+
+func TestUnstorableIDsAreNotFound(t *testing.T) {
+	e := newEnv(t, "okta")
+	for _, id := range []string{"%FF", "a%00b"} {
+		for _, m := range []string{"GET", "DELETE"} {
+			status, h, body := e.do(t, m, "/Users/"+id, "")
+			require.Equal(t, http.StatusNotFound, status, body)
+			scimError(t, status, h, body)
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	elimity "github.com/elimity-com/scim"
 	"github.com/elimity-com/scim/schema"
@@ -236,6 +237,12 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request, path string, bod
 		return
 	}
 	if strings.HasPrefix(path, "/Users/") || strings.HasPrefix(path, "/Groups/") {
+		if id := path[strings.Index(path[1:], "/")+2:]; strings.IndexByte(id, 0) >= 0 || !utf8.ValidString(id) {
+			// No store holds such an id (and SQL stores refuse to look
+			// one up).
+			writeError(w, &Error{Status: http.StatusNotFound, Detail: "no resource has that id"})
+			return
+		}
 		switch r.Method {
 		case http.MethodGet:
 			users := strings.HasPrefix(path, "/Users/")

@@ -50,6 +50,14 @@
 // case-insensitive strings compare the Fold-ed forms byte by byte (as Go
 // compares strings, or a SQL "C" collation).
 //
+// # Strings
+//
+// Adapters may refuse strings holding a NUL byte or invalid UTF-8, in
+// values, keys and filter values alike, with ErrInvalid (PostgreSQL's text
+// type cannot hold them); memstore accepts them. Callers that take ids from
+// outside (the SCIM layer) answer such ids as not found before asking the
+// store.
+//
 // # Times
 //
 // Times in filter values are compared as instants, whatever their

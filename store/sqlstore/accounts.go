@@ -12,6 +12,9 @@ import (
 
 // CreateAccount implements store.Accounts.
 func (s *Store) CreateAccount(ctx context.Context, a store.Account) (store.Account, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Account{}, err
+	}
 	if a.ID == "" {
 		return store.Account{}, fmt.Errorf("sqlstore: create account: empty id: %w", store.ErrInvalid)
 	}

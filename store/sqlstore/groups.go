@@ -159,6 +159,9 @@ func groupConflicts(g *store.Group) map[string]string {
 
 // CreateGroup implements store.Groups.
 func (s *Store) CreateGroup(ctx context.Context, accountID string, g store.Group, members []string) (store.Group, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Group{}, err
+	}
 	if g.DisplayName == "" {
 		return store.Group{}, fmt.Errorf("sqlstore: create group: empty displayName: %w", store.ErrInvalid)
 	}
@@ -197,6 +200,9 @@ func (s *Store) CreateGroup(ctx context.Context, accountID string, g store.Group
 // stale one fails. Membership deltas touch only the rows they name: adding
 // one member to a group of 100,000 inserts one row.
 func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store.GroupUpdate) (store.Group, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Group{}, err
+	}
 	if err := validateGroupUpdate(&upd); err != nil {
 		return store.Group{}, fmt.Errorf("sqlstore: update group %q: %w", id, err)
 	}

@@ -210,6 +210,9 @@ func insertEmails(ctx context.Context, q q, accountID string, seq int64, emails 
 // account's row, which serialises concurrent creates within one account on
 // PostgreSQL (a row lock held for the short transaction).
 func (s *Store) CreateUser(ctx context.Context, accountID string, u store.User) (store.User, error) {
+	if err := ctx.Err(); err != nil {
+		return store.User{}, err
+	}
 	u = u.Clone()
 	if err := validateUser(&u); err != nil {
 		return store.User{}, fmt.Errorf("sqlstore: create user: %w", err)
@@ -328,6 +331,9 @@ func (s *Store) UsersByEmail(ctx context.Context, accountID, email string) ([]st
 // one conditional UPDATE, so of two concurrent updates from the same
 // version exactly one succeeds, whatever the number of replicas.
 func (s *Store) UpdateUser(ctx context.Context, accountID string, u store.User) (store.User, error) {
+	if err := ctx.Err(); err != nil {
+		return store.User{}, err
+	}
 	u = u.Clone()
 	if err := validateUser(&u); err != nil {
 		return store.User{}, fmt.Errorf("sqlstore: update user: %w", err)
@@ -341,18 +347,21 @@ func (s *Store) UpdateUser(ctx context.Context, accountID string, u store.User) 
 	for i, c := range userWriteCols {
 		set[i] = c + " = ?"
 	}
+	expected := u.Version
 	err = s.write(ctx, func(q q) error {
-		var seq, created int64
+		// The new version goes into a local: a transaction that is retried
+		// after an abort must still compare against the expected one.
+		var seq, created, version int64
 		err := q.row(ctx, "UPDATE scimkit_users SET "+strings.Join(set, ", ")+
 			", modified = ?, version = version + 1 WHERE account_id = ? AND id = ? AND version = ? RETURNING seq, created, version",
-			append(args, toNanos(now), accountID, u.ID, u.Version)...).Scan(&seq, &created, &u.Version)
+			append(args, toNanos(now), accountID, u.ID, expected)...).Scan(&seq, &created, &version)
 		if errors.Is(err, sql.ErrNoRows) {
 			return s.missingOrStale(ctx, q, "SELECT 1 FROM scimkit_users WHERE account_id = ? AND id = ?", accountID, u.ID)
 		}
 		if err != nil {
 			return s.d.conflict(err, userConflicts(&u))
 		}
-		u.Created, u.Modified = fromNanos(created), now
+		u.Created, u.Modified, u.Version = fromNanos(created), now, version
 		if _, err := q.exec(ctx, "DELETE FROM scimkit_user_emails WHERE user_seq = ?", seq); err != nil {
 			return err
 		}
