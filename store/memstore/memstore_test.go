@@ -20,6 +20,15 @@ func TestConcurrency(t *testing.T) {
 	storetest.RunConcurrency(t, newStore)
 }
 
+// TestReplicas runs the cross-replica checks with one Store standing for
+// every replica: a memstore cannot be shared between processes.
+func TestReplicas(t *testing.T) {
+	storetest.RunReplicas(t, func(*testing.T) []store.Store {
+		s := memstore.New()
+		return []store.Store{s, s, s}
+	})
+}
+
 // TestOptions checks that the clock and the id generator are the ones
 // given, that nil options fall back to the defaults, and that an id the
 // generator repeats is refused rather than overwriting a record.

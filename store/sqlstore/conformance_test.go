@@ -31,6 +31,16 @@ func TestConformancePostgresConcurrency(t *testing.T) {
 // The suite again with one database for every subtest, as replicas of a
 // host share one: each subtest's accounts then live among the others', so
 // a query that forgot its account would be caught.
+// TestConformanceReplicas runs the cross-replica checks with three Store
+// values opened on one database, as three replicas of a host would.
+func TestConformanceReplicas(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, dsn string) {
+		storetest.RunReplicas(t, func(t *testing.T) []store.Store {
+			return []store.Store{open(t, dsn), open(t, dsn), open(t, dsn)}
+		})
+	})
+}
+
 func TestConformanceSharedDatabase(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, dsn string) {
 		s := open(t, dsn)

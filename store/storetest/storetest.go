@@ -44,6 +44,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"NotFound", missingAccountTests},
 		{"Context", contextTests},
 		{"Copies", copyTests},
+		{"Contract", contractTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
