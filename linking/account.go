@@ -154,8 +154,8 @@ func (s *Service) mint(ctx context.Context, accountID, label string) (string, er
 // entries are dropped and the order kept. A public mail domain is refused
 // (ErrPublicDomain) and a value that is not a domain (containing "@" or
 // spaces, or without a dot) is refused with ErrInvalidEmail; nothing is
-// stored then. The account is created if missing. Owner or administrator
-// only. Run CheckDomains afterwards to see which existing members the new
+// stored then. AnyDomain ("*") allows every domain but the public ones. The
+// account is created if missing. Owner or administrator only. Run CheckDomains afterwards to see which existing members the new
 // list leaves out.
 func (s *Service) SetAllowedDomains(ctx context.Context, accountID string, actor Member, domains []string) error {
 	if err := authorize(actor, "change the allowed domains"); err != nil {
@@ -165,6 +165,10 @@ func (s *Service) SetAllowedDomains(ctx context.Context, accountID string, actor
 	for _, d := range domains {
 		d = normDomain(d)
 		if d == "" || slices.Contains(norm, d) {
+			continue
+		}
+		if d == AnyDomain {
+			norm = append(norm, d)
 			continue
 		}
 		if !validDomain(d) {

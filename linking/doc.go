@@ -110,7 +110,9 @@
 // gmail.com, outlook.com, yahoo.com, icloud.com and the other common ones,
 // shipped as data and replaceable with WithPublicDomains) is refused with
 // ErrPublicDomain even if listed, and cannot be listed. Domains match
-// exactly: allowing example.com does not allow eu.example.com. Nothing is
+// exactly: allowing example.com does not allow eu.example.com. The entry
+// AnyDomain ("*") allows every domain that is not a public one, for
+// accounts that choose not to keep a list. Nothing is
 // stored on refusal. CheckDomains reports the existing members that the
 // rule would refuse, for the admin to fix before turning provisioning on.
 //

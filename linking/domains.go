@@ -32,6 +32,12 @@ func PublicDomains() []string {
 }
 
 // normDomain trims, lower-cases and strips one leading "@".
+// AnyDomain, as an entry of an account's allowed domains, allows every
+// email domain that is not a public mail domain: the admin's explicit
+// choice not to restrict members to a list of company domains. Public mail
+// domains stay refused.
+const AnyDomain = "*"
+
 func normDomain(d string) string {
 	d = strings.ToLower(strings.TrimSpace(d))
 	d = strings.TrimPrefix(d, "@")
@@ -96,7 +102,7 @@ func (s *Service) checkDomain(a store.Account, email string) error {
 	if s.publicDomains[domain] {
 		return s.publicError(domain)
 	}
-	if !slices.Contains(a.AllowedDomains, domain) {
+	if !slices.Contains(a.AllowedDomains, domain) && !slices.Contains(a.AllowedDomains, AnyDomain) {
 		return refuse(ErrDomainNotAllowed,
 			"email domain %q is not on this account's allowed domains; add it under %s > Allowed domains, then retry",
 			domain, s.settings)

@@ -510,3 +510,14 @@ func TestReviewFindings(t *testing.T) {
 		assert.Equal(t, "host-ext", u.ExternalID)
 	})
 }
+
+func TestAnyDomain(t *testing.T) {
+	e := newEnv(t)
+	require.NoError(t, e.svc.SetAllowedDomains(e.ctx, acct, owner, []string{"*"}))
+	_, out, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("zed@anything.example", "zed@anything.example", "00u-zed"))
+	require.NoError(t, err, "* allows a company domain that is not listed")
+	assert.Equal(t, linking.OutcomeCreated, out)
+	_, _, err = e.svc.ProvisionUser(e.ctx, acct, idpUser("zed@gmail.com", "zed@gmail.com", "00u-gm"))
+	assert.ErrorIs(t, err, linking.ErrPublicDomain, "public mail domains stay refused under *")
+	assert.NoError(t, e.svc.CheckEmail(e.ctx, acct, "x@other.example"))
+}

@@ -20,7 +20,7 @@
 //	-allowed-domains  comma-separated email domains members may have (added to the seed's)
 //	-base-url URL     public SCIM base URL for meta.location (default http://ADDR/scim/v2)
 //
-// The account rules apply: until an allowed email domain is set (with
-// -allowed-domains or in the -seed file), every user the IdP creates is
-// refused, and the server says so at start.
+// The account rules apply: members' email domains must be allowed. Until
+// -allowed-domains or the -seed file names domains, the account allows any
+// domain but public mail domains (linking.AnyDomain), and says so at start.
 package main

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -114,6 +115,16 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if len(acct.AllowedDomains) == 0 {
+		// A demo host: until told otherwise, members may have any email
+		// domain but the public ones.
+		if err := allowDomains(ctx, st, links, o.account, []string{linking.AnyDomain}); err != nil {
+			return err
+		}
+		if acct, err = st.GetAccount(ctx, o.account); err != nil {
+			return err
+		}
+	}
 
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
@@ -149,8 +160,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
 	fmt.Fprintf(stdout, "SCIM base URL: %s\n", base)
 	fmt.Fprintf(stdout, "Bearer token:  %s\n", token)
-	if len(acct.AllowedDomains) == 0 {
-		fmt.Fprintln(stdout, "No allowed email domains yet: every user the IdP creates will be refused. Restart with -allowed-domains yourcompany.com (or a -seed file).")
+	if slices.Equal(acct.AllowedDomains, []string{linking.AnyDomain}) {
+		fmt.Fprintln(stdout, "Allowed email domains: any but public mail domains (restrict with -allowed-domains yourcompany.com)")
 	} else {
 		fmt.Fprintf(stdout, "Allowed email domains: %s\n", strings.Join(acct.AllowedDomains, ", "))
 	}
@@ -209,7 +220,8 @@ func allowDomains(ctx context.Context, st store.Store, links *linking.Service, a
 	if err != nil {
 		return err
 	}
-	all := append([]string{}, a.AllowedDomains...)
+	// Named domains replace the demo default of any domain.
+	all := slices.DeleteFunc(slices.Clone(a.AllowedDomains), func(d string) bool { return d == linking.AnyDomain })
 	for _, d := range domains {
 		if d = strings.TrimSpace(d); d != "" {
 			all = append(all, d)

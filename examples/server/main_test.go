@@ -173,8 +173,8 @@ func testRestart(t *testing.T, dsn string) {
 }
 
 func TestAllowedDomainsFlag(t *testing.T) {
-	post := func(base, token string) int {
-		req, _ := http.NewRequest("POST", base+"/Users", strings.NewReader(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"new@example.com","emails":[{"primary":true,"type":"work","value":"new@example.com"}]}`))
+	post := func(base, token, email string) int {
+		req, _ := http.NewRequest("POST", base+"/Users", strings.NewReader(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"`+email+`","emails":[{"primary":true,"type":"work","value":"`+email+`"}]}`))
 		req.Header.Set("Authorization", "Bearer "+token)
 		req.Header.Set("Content-Type", "application/scim+json")
 		resp, err := http.DefaultClient.Do(req)
@@ -183,15 +183,27 @@ func TestAllowedDomainsFlag(t *testing.T) {
 		return resp.StatusCode
 	}
 	base, token, out := start(t)
-	assert.Contains(t, out.String(), "No allowed email domains yet", "the server warns that every create will be refused")
-	assert.Equal(t, http.StatusBadRequest, post(base, token))
+	assert.Contains(t, out.String(), "any but public mail domains", "a demo host allows company domains until told otherwise")
+	assert.Equal(t, http.StatusCreated, post(base, token, "new@example.com"))
+	assert.Equal(t, http.StatusBadRequest, post(base, token, "new@gmail.com"), "public mail domains are refused all the same")
 
 	base, token, out = start(t, "-allowed-domains", "example.com, example.org")
 	assert.Contains(t, out.String(), "Allowed email domains: example.com, example.org")
-	assert.Equal(t, http.StatusCreated, post(base, token))
+	assert.Equal(t, http.StatusCreated, post(base, token, "new@example.com"))
+	assert.Equal(t, http.StatusBadRequest, post(base, token, "new@elsewhere.net"), "once restricted, other domains are refused")
 
 	err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-allowed-domains", "gmail.com"}, &syncBuffer{})
 	assert.Error(t, err, "a public mail domain cannot be allowed")
+}
+
+func TestAllowedDomainsReplaceTheDemoDefault(t *testing.T) {
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "scim.db")
+	func() {
+		_, _, out := start(t, "-store", dsn, "-token", "t1")
+		assert.Contains(t, out.String(), "any but public mail domains")
+	}()
+	_, _, out := start(t, "-store", dsn, "-token", "t1", "-allowed-domains", "example.com")
+	assert.Contains(t, out.String(), "Allowed email domains: example.com\n", "named domains replace the default, not add to it")
 }
 
 func TestLocationsAreAbsolute(t *testing.T) {
