@@ -86,6 +86,15 @@
 //	ent:organization              (not mapped by default)        organization       organisation
 //	ent:division                  (not mapped by default)        division           division
 //	ent:manager.value             manager                        managerId          the manager's user id
+//	phoneNumbers[type eq "work"].value    telephoneNumber        extra.workPhone    office phone
+//	phoneNumbers[type eq "mobile"].value  mobile                 extra.mobilePhone  mobile phone
+//	phoneNumbers[type eq "fax"].value     facsimileTelephoneNumber  extra.fax       fax
+//	addresses[type eq "work"].formatted   physicalDeliveryOfficeName  extra.office  office
+//	addresses[type eq "work"].streetAddress  streetAddress       extra.streetAddress  street
+//	addresses[type eq "work"].locality    city                   extra.locality     city
+//	addresses[type eq "work"].region      state                  extra.region       state or region
+//	addresses[type eq "work"].postalCode  postalCode             extra.postalCode   postal code
+//	addresses[type eq "work"].country     country                extra.country      country
 //
 // Entra users without a mail attribute (accounts without a mailbox) are
 // rejected with a required-email error; map userPrincipalName to the work

@@ -47,5 +47,16 @@ func Entra() Table {
 		{SCIM: ent("organization"), Field: FieldOrganization, Transforms: trim()},
 		{SCIM: ent("division"), Field: FieldDivision, Transforms: trim()},
 		{SCIM: ent("manager.value"), Field: FieldManagerID, Transforms: trim()},
+		// Entra's default mappings also send phone numbers and the work
+		// address; the host keeps them as extra fields.
+		{SCIM: `phoneNumbers[type eq "work"].value`, Field: ExtraField("workPhone"), Transforms: trim()},
+		{SCIM: `phoneNumbers[type eq "mobile"].value`, Field: ExtraField("mobilePhone"), Transforms: trim()},
+		{SCIM: `phoneNumbers[type eq "fax"].value`, Field: ExtraField("fax"), Transforms: trim()},
+		{SCIM: `addresses[type eq "work"].formatted`, Field: ExtraField("office"), Transforms: trim()},
+		{SCIM: `addresses[type eq "work"].streetAddress`, Field: ExtraField("streetAddress"), Transforms: trim()},
+		{SCIM: `addresses[type eq "work"].locality`, Field: ExtraField("locality"), Transforms: trim()},
+		{SCIM: `addresses[type eq "work"].region`, Field: ExtraField("region"), Transforms: trim()},
+		{SCIM: `addresses[type eq "work"].postalCode`, Field: ExtraField("postalCode"), Transforms: trim()},
+		{SCIM: `addresses[type eq "work"].country`, Field: ExtraField("country"), Transforms: trim()},
 	}}
 }
