@@ -24,5 +24,5 @@ func openStore(ctx context.Context, spec string) (store.Store, func(), error) {
 		}
 		return s, func() { _ = s.Close() }, nil
 	}
-	return nil, nil, fmt.Errorf("-store %q: want memory, sqlite:PATH or postgres://...", spec)
+	return nil, nil, fmt.Errorf("-store %q: want memory, sqlite:PATH or a postgres:// URL", spec)
 }
