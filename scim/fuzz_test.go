@@ -95,4 +95,3 @@ func FuzzHandler(f *testing.F) {
 		}
 	})
 }
-
