@@ -590,3 +590,17 @@ func TestUnstorableIDsAreNotFound(t *testing.T) {
 		}
 	}
 }
+
+func TestMountedWithoutStripPrefix(t *testing.T) {
+	e := newEnv(t, "okta")
+	e.srv.Config.Handler = e.h // the host forgot http.StripPrefix
+	req, _ := http.NewRequest("GET", e.srv.URL+"/scim/v2/Users", nil)
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+	var body struct{ Detail string }
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+	assert.Contains(t, body.Detail, `http.StripPrefix("/scim/v2", handler)`)
+}

@@ -262,6 +262,13 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request, path string, bod
 		h.serveDiscovery(w, r, path)
 		return
 	}
+	for _, ep := range []string{"/Users", "/Groups", "/ServiceProviderConfig", "/Schemas", "/ResourceTypes"} {
+		if i := strings.Index(path, ep); i > 0 && (len(path) == i+len(ep) || path[i+len(ep)] == '/') {
+			// The host mounted the handler without stripping its prefix.
+			writeError(w, &Error{Status: http.StatusNotFound, Detail: fmt.Sprintf("no SCIM endpoint at %q: the handler must be mounted with its prefix stripped, as http.StripPrefix(%q, handler)", path, path[:i])})
+			return
+		}
+	}
 	writeError(w, &Error{Status: http.StatusNotFound, Detail: fmt.Sprintf("no SCIM endpoint at %q; the endpoints are /Users, /Groups, /ServiceProviderConfig, /Schemas and /ResourceTypes under the base URL", path)})
 }
 
