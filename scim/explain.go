@@ -242,9 +242,6 @@ func checkSingular(a schema.CoreAttribute, v any, name string) *Error {
 	if want != "" {
 		return errBadRequest("invalidValue", fmt.Sprintf("%q must be %s, got %s", name, want, describe(v)))
 	}
-	if cv := a.CanonicalValues(); len(cv) > 0 && a.Name() == "type" && a.AttributeType() == "string" {
-		return nil // canonical values are advisory for type
-	}
 	return nil
 }
 
