@@ -370,6 +370,9 @@ func (h *Handler) readBody(r *http.Request) ([]byte, *Error) {
 		if nb, changed, err := scimpatch.NormalizeBooleans(body, h.userPatch, r.Method == http.MethodPatch); err == nil && changed {
 			body = nb
 		}
+		if nb, changed := normalizeManager(body, r.Method == http.MethodPatch); changed {
+			body = nb
+		}
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	r.ContentLength = int64(len(body))
