@@ -604,3 +604,14 @@ func TestMountedWithoutStripPrefix(t *testing.T) {
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
 	assert.Contains(t, body.Detail, `http.StripPrefix("/scim/v2", handler)`)
 }
+
+func TestEndpointNamesInAnyCase(t *testing.T) {
+	e := newEnv(t, "okta")
+	uid := createUser(t, e, "a@example.com")
+	for _, p := range []string{"/users", "/users/" + uid, "/USERS/" + uid + "/"} {
+		status, _, body := e.do(t, "GET", p, "")
+		assert.Equal(t, http.StatusOK, status, "%s: %s", p, body)
+	}
+	status, _, body := e.do(t, "PATCH", "/users/"+uid, patchBody(`{"op":"replace","path":"displayName","value":"X"}`))
+	assert.Equal(t, http.StatusOK, status, body)
+}

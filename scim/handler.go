@@ -160,7 +160,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(rec, e)
 		return
 	}
-	path := strings.TrimSuffix(r.URL.Path, "/")
+	path := canonicalPath(strings.TrimSuffix(r.URL.Path, "/"))
 	if path != r.URL.Path {
 		// The protocol library reads ids from the raw path: give it the
 		// same path this package routes on.
@@ -179,6 +179,24 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r = r.WithContext(withAccount(r.Context(), acct.ID))
 	h.route(rec, r, path, body)
+}
+
+// endpoints are the first path segments this handler serves.
+var endpoints = [...]string{"/Users", "/Groups", "/ServiceProviderConfig", "/Schemas", "/ResourceTypes", "/Bulk", "/Me"}
+
+// canonicalPath spells the endpoint segment of path as the RFC does, so
+// that "/users/42" reaches /Users.
+func canonicalPath(path string) string {
+	seg, rest := path, ""
+	if i := strings.IndexByte(path[min(1, len(path)):], '/'); i >= 0 {
+		seg, rest = path[:i+1], path[i+1:]
+	}
+	for _, ep := range endpoints {
+		if seg != ep && strings.EqualFold(seg, ep) {
+			return ep + rest
+		}
+	}
+	return path
 }
 
 func isDiscovery(path string) bool {
