@@ -223,3 +223,20 @@ func TestHelpIsNotAnError(t *testing.T) {
 	assert.ErrorIs(t, err, flag.ErrHelp, "main exits 0 on ErrHelp")
 	assert.Contains(t, out.String(), "-allowed-domains")
 }
+
+// TestGoldenFlowsAgainstTheExampleServer replays every recorded Okta and
+// Entra conversation against the example server exactly as a newcomer
+// starts it (default flags, a fresh server per flow), over real HTTP.
+func TestGoldenFlowsAgainstTheExampleServer(t *testing.T) {
+	for _, idp := range []string{"okta", "entra"} {
+		files, err := filepath.Glob(filepath.Join("..", "..", "testdata", idp, "flows", "*.json"))
+		require.NoError(t, err)
+		require.NotEmpty(t, files)
+		for _, f := range files {
+			t.Run(idp+"/"+filepath.Base(f), func(t *testing.T) {
+				base, token, _ := start(t, "-idp", idp, "-rate", "0")
+				scimtest.Replay(t, base, token, f)
+			})
+		}
+	}
+}
