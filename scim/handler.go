@@ -255,7 +255,9 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request, path string, bod
 		return
 	}
 	if strings.HasPrefix(path, "/Users/") || strings.HasPrefix(path, "/Groups/") {
-		if id := path[strings.Index(path[1:], "/")+2:]; strings.IndexByte(id, 0) >= 0 || !utf8.ValidString(id) {
+		users := strings.HasPrefix(path, "/Users/")
+		id := strings.TrimPrefix(strings.TrimPrefix(path, "/Users/"), "/Groups/")
+		if strings.IndexByte(id, 0) >= 0 || !utf8.ValidString(id) {
 			// No store holds such an id (and SQL stores refuse to look
 			// one up).
 			writeError(w, &Error{Status: http.StatusNotFound, Detail: "no resource has that id"})
@@ -263,8 +265,7 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request, path string, bod
 		}
 		switch r.Method {
 		case http.MethodGet:
-			users := strings.HasPrefix(path, "/Users/")
-			h.serveGet(w, r, users, path[strings.Index(path[1:], "/")+2:])
+			h.serveGet(w, r, users, id)
 		case http.MethodPut, http.MethodPatch, http.MethodDelete:
 			h.serveLibrary(w, r, body)
 		default:

@@ -42,7 +42,7 @@ func normalizeManager(body []byte, patch bool) ([]byte, bool) {
 			if !ok {
 				continue
 			}
-			pathKey, path := keyFold(op, "path")
+			pathKey, path, _ := lookupFold(op, "path")
 			p, _ := path.(string)
 			switch {
 			case strings.EqualFold(strings.TrimSpace(p), "manager") && pathKey != "":
@@ -50,7 +50,7 @@ func normalizeManager(body []byte, patch bool) ([]byte, bool) {
 				changed = true
 				fallthrough
 			case strings.EqualFold(strings.TrimSpace(p), managerPath):
-				if k, v := keyFold(op, "value"); k != "" {
+				if k, v, ok := lookupFold(op, "value"); ok {
 					if fixed, ok := fixManager(v); ok {
 						op[k] = fixed
 						changed = true
@@ -61,7 +61,7 @@ func normalizeManager(body []byte, patch bool) ([]byte, bool) {
 					if fixManagerIn(v) {
 						changed = true
 					}
-					if k, mv := keyFold(v, managerPath); k != "" {
+					if k, mv, ok := lookupFold(v, managerPath); ok {
 						if fixed, ok := fixManager(mv); ok {
 							v[k] = fixed
 							changed = true
@@ -90,8 +90,8 @@ func fixManagerIn(doc map[string]any) bool {
 	if !ok {
 		return false
 	}
-	k, v := keyFold(ext, "manager")
-	if k == "" {
+	k, v, found := lookupFold(ext, "manager")
+	if !found {
 		return false
 	}
 	fixed, ok := fixManager(v)
@@ -120,21 +120,10 @@ func fixManager(v any) (any, bool) {
 	return v, false
 }
 
-// keyFold finds key in m case-insensitively, as SCIM attribute names are.
-func keyFold(m map[string]any, key string) (string, any) {
-	if v, ok := m[key]; ok {
-		return key, v
-	}
-	for k, v := range m {
-		if strings.EqualFold(k, key) {
-			return k, v
-		}
-	}
-	return "", nil
-}
-
+// valueFold is the value of key in m, matched case-insensitively (nil if
+// absent).
 func valueFold(m map[string]any, key string) any {
-	_, v := keyFold(m, key)
+	_, v, _ := lookupFold(m, key)
 	return v
 }
 
