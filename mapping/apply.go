@@ -98,7 +98,7 @@ func (m *Mapper) ToUser(attrs map[string]any, u *store.User) error {
 				setExtra(&v, &extraCopied, r.key, s)
 			}
 		default:
-			*stringField(&v, r.kind) = s
+			*r.str(&v) = s
 		}
 	}
 	if errs != nil {
@@ -145,7 +145,7 @@ func (m *Mapper) ToSCIM(u store.User) map[string]any {
 		case fkExtra:
 			s, _ = u.Extra[r.key].(string)
 		default:
-			s = *stringField(&u, r.kind)
+			s = *r.str(&u)
 		}
 		problem := ""
 		for j := 0; problem == "" && j < len(r.transforms); j++ {
@@ -243,57 +243,6 @@ func primaryEmail(emails []store.Email) (string, string) {
 		return emails[0].Value, emails[0].Type
 	}
 	return "", ""
-}
-
-// stringField returns the address of the string field k of u.
-func stringField(u *store.User, k fieldKind) *string {
-	switch k {
-	case fkUserName:
-		return &u.UserName
-	case fkExternalID:
-		return &u.ExternalID
-	case fkGivenName:
-		return &u.Name.GivenName
-	case fkFamilyName:
-		return &u.Name.FamilyName
-	case fkFormattedName:
-		return &u.Name.Formatted
-	case fkMiddleName:
-		return &u.Name.MiddleName
-	case fkHonorificPrefix:
-		return &u.Name.HonorificPrefix
-	case fkHonorificSuffix:
-		return &u.Name.HonorificSuffix
-	case fkDisplayName:
-		return &u.DisplayName
-	case fkNickName:
-		return &u.NickName
-	case fkTitle:
-		return &u.Title
-	case fkUserType:
-		return &u.UserType
-	case fkLocale:
-		return &u.Locale
-	case fkPreferredLanguage:
-		return &u.PreferredLanguage
-	case fkTimezone:
-		return &u.Timezone
-	case fkEmployeeNumber:
-		return &u.Enterprise.EmployeeNumber
-	case fkDepartment:
-		return &u.Enterprise.Department
-	case fkCostCenter:
-		return &u.Enterprise.CostCenter
-	case fkOrganization:
-		return &u.Enterprise.Organization
-	case fkDivision:
-		return &u.Enterprise.Division
-	case fkManagerID:
-		return &u.Enterprise.ManagerID
-	}
-	// New only compiles string rows for the kinds above (and fkEmail and
-	// fkExtra, handled by the callers).
-	panic("mapping: no string field for kind " + strconv.Itoa(int(k)))
 }
 
 // asString reads a value for a string attribute. Numbers are taken as

@@ -23,7 +23,8 @@ type row struct {
 	scim       path
 	field      string
 	kind       fieldKind
-	key        string // Extra key
+	key        string                    // Extra key
+	str        func(*store.User) *string // the field, for fkString
 	required   bool
 	transforms []Transform
 	isEmail    bool // value must be an email address
@@ -73,7 +74,7 @@ func New(t Table) (*Mapper, error) {
 		if problem != "" {
 			bad(problem)
 		}
-		kind, key := parseField(r.Field)
+		kind, key, str := parseField(r.Field)
 		if kind == fkInvalid {
 			bad("unknown host field " + strconv.Quote(r.Field) +
 				" (use a mapping.Field* constant or \"" + FieldExtraPrefix + "<key>\")")
@@ -111,7 +112,7 @@ func New(t Table) (*Mapper, error) {
 			} else {
 				inFields[r.Field] = i
 			}
-			if kind == fkUserName {
+			if r.Field == FieldUserName {
 				userName = true
 			}
 		}
@@ -130,6 +131,7 @@ func New(t Table) (*Mapper, error) {
 			field:      r.Field,
 			kind:       kind,
 			key:        key,
+			str:        str,
 			required:   r.Required,
 			transforms: append([]Transform(nil), r.Transforms...),
 			isEmail:    kind == fkEmail || (p.attr == "emails" && p.sub == "value" && p.urn == ""),

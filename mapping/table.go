@@ -3,12 +3,15 @@ package mapping
 import (
 	"strconv"
 	"strings"
+
+	"github.com/scimkit/scimkit/store"
 )
 
 // Host fields: the names a Row uses to say which part of a store.User it
-// fills. Every constant names one string field of store.User; FieldEmail is
-// the user's primary email entry, and FieldExtraPrefix+key names
-// store.User.Extra[key].
+// fills. Every constant but FieldEmail is the Field of one string attribute
+// in store.UserAttributes, which declares them (a field added there is
+// mappable by its name at once); FieldEmail is the user's primary email
+// entry, and FieldExtraPrefix+key names store.User.Extra[key].
 const (
 	FieldUserName          = "userName"          // User.UserName
 	FieldExternalID        = "externalId"        // User.ExternalID
@@ -206,84 +209,27 @@ type fieldKind uint8
 
 const (
 	fkInvalid fieldKind = iota
-	fkUserName
-	fkExternalID
+	fkString            // a host field of store.UserAttributes
 	fkEmail
-	fkGivenName
-	fkFamilyName
-	fkFormattedName
-	fkMiddleName
-	fkHonorificPrefix
-	fkHonorificSuffix
-	fkDisplayName
-	fkNickName
-	fkTitle
-	fkUserType
-	fkLocale
-	fkPreferredLanguage
-	fkTimezone
-	fkEmployeeNumber
-	fkDepartment
-	fkCostCenter
-	fkOrganization
-	fkDivision
-	fkManagerID
 	fkExtra
 )
 
-// parseField resolves a host field name; for extra fields it also returns
-// the Extra key.
-func parseField(name string) (fieldKind, string) {
-	switch name {
-	case FieldUserName:
-		return fkUserName, ""
-	case FieldExternalID:
-		return fkExternalID, ""
-	case FieldEmail:
-		return fkEmail, ""
-	case FieldGivenName:
-		return fkGivenName, ""
-	case FieldFamilyName:
-		return fkFamilyName, ""
-	case FieldFormattedName:
-		return fkFormattedName, ""
-	case FieldMiddleName:
-		return fkMiddleName, ""
-	case FieldHonorificPrefix:
-		return fkHonorificPrefix, ""
-	case FieldHonorificSuffix:
-		return fkHonorificSuffix, ""
-	case FieldDisplayName:
-		return fkDisplayName, ""
-	case FieldNickName:
-		return fkNickName, ""
-	case FieldTitle:
-		return fkTitle, ""
-	case FieldUserType:
-		return fkUserType, ""
-	case FieldLocale:
-		return fkLocale, ""
-	case FieldPreferredLanguage:
-		return fkPreferredLanguage, ""
-	case FieldTimezone:
-		return fkTimezone, ""
-	case FieldEmployeeNumber:
-		return fkEmployeeNumber, ""
-	case FieldDepartment:
-		return fkDepartment, ""
-	case FieldCostCenter:
-		return fkCostCenter, ""
-	case FieldOrganization:
-		return fkOrganization, ""
-	case FieldDivision:
-		return fkDivision, ""
-	case FieldManagerID:
-		return fkManagerID, ""
+// parseField resolves a host field name: a string field of
+// store.UserAttributes (with its accessor), FieldEmail, or an extra field
+// (with its Extra key).
+func parseField(name string) (kind fieldKind, key string, str func(*store.User) *string) {
+	if name == FieldEmail {
+		return fkEmail, "", nil
+	}
+	for a := range store.UserAttributes() {
+		if a.Field == name && a.Kind == store.KindString {
+			return fkString, "", a.String
+		}
 	}
 	if key, ok := strings.CutPrefix(name, FieldExtraPrefix); ok && validExtraKey(key) {
-		return fkExtra, key
+		return fkExtra, key, nil
 	}
-	return fkInvalid, ""
+	return fkInvalid, "", nil
 }
 
 func validExtraKey(key string) bool {

@@ -73,7 +73,9 @@ func (ValuePath) isFilter() {}
 const EnterpriseURN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 
 // Attributes a user filter may name. Case-insensitive ones are marked (ci);
-// the rest of the strings are case-exact.
+// the rest of the strings are case-exact. UserAttributes declares each one
+// with its kind, case rule and accessor: the table, not this list, is what
+// the adapters, the SCIM filter parser and package mapping iterate.
 const (
 	AttrID                = "id"                // case-exact
 	AttrExternalID        = "externalId"        // case-exact

@@ -50,36 +50,25 @@ type schema struct {
 	multis   map[string]multi
 }
 
+// userSchema maps every filterable attribute of store.UserAttributes to
+// its column: the host fields to the userFields columns (the folded one
+// for case-insensitive attributes), the rest by name.
 var userSchema = func() schema {
 	cols := map[string]column{
-		store.AttrID:             {"u.id", kindString, false},
-		store.AttrExternalID:     {"u.external_id", kindString, false},
-		store.AttrState:          {"u.state", kindString, false},
-		store.AttrEmployeeNumber: {"u.employee_number", kindString, false},
-		store.AttrManagerID:      {"u.manager_id", kindString, false},
-		store.AttrCreated:        {"u.created", kindTime, false},
-		store.AttrLastModified:   {"u.modified", kindTime, false},
-		store.AttrActive:         {"u.state", kindBool, false}, // special-cased in compare
+		store.AttrID:           {"u.id", kindString, false},
+		store.AttrState:        {"u.state", kindString, false},
+		store.AttrCreated:      {"u.created", kindTime, false},
+		store.AttrLastModified: {"u.modified", kindTime, false},
+		store.AttrActive:       {"u.state", kindBool, false}, // special-cased in compare
 	}
-	for attr, c := range map[string]string{
-		store.AttrUserName:          "user_name",
-		store.AttrDisplayName:       "display_name",
-		store.AttrGivenName:         "given_name",
-		store.AttrFamilyName:        "family_name",
-		store.AttrFormattedName:     "formatted_name",
-		store.AttrMiddleName:        "middle_name",
-		store.AttrNickName:          "nick_name",
-		store.AttrTitle:             "title",
-		store.AttrUserType:          "user_type",
-		store.AttrLocale:            "locale",
-		store.AttrPreferredLanguage: "preferred_language",
-		store.AttrTimezone:          "timezone",
-		store.AttrCostCenter:        "cost_center",
-		store.AttrOrganization:      "organization",
-		store.AttrDivision:          "division",
-		store.AttrDepartment:        "department",
-	} {
-		cols[attr] = column{"u." + c + "_fold", kindString, true}
+	for a := range store.UserAttributes() {
+		if a.Filterable && a.Kind == store.KindString && a.Field != "" {
+			c := column{"u." + snakeCase(a.Field), kindString, !a.CaseExact}
+			if c.fold {
+				c.expr += "_fold"
+			}
+			cols[a.Name] = c
+		}
 	}
 	return schema{
 		resource: "user",

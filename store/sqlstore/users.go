@@ -15,7 +15,7 @@ import (
 )
 
 // userField is a string field of store.User stored in its own column, with
-// a second column holding its folded form when the field compares
+// a second column holding its folded form when filters compare it
 // case-insensitively.
 type userField struct {
 	col  string
@@ -23,30 +23,30 @@ type userField struct {
 	get  func(u *store.User) *string
 }
 
-// userFields lists the string columns of scimkit_users in the order the
-// SQL below uses.
-var userFields = []userField{
-	{"external_id", false, func(u *store.User) *string { return &u.ExternalID }},
-	{"user_name", true, func(u *store.User) *string { return &u.UserName }},
-	{"display_name", true, func(u *store.User) *string { return &u.DisplayName }},
-	{"formatted_name", true, func(u *store.User) *string { return &u.Name.Formatted }},
-	{"family_name", true, func(u *store.User) *string { return &u.Name.FamilyName }},
-	{"given_name", true, func(u *store.User) *string { return &u.Name.GivenName }},
-	{"middle_name", true, func(u *store.User) *string { return &u.Name.MiddleName }},
-	{"honorific_prefix", false, func(u *store.User) *string { return &u.Name.HonorificPrefix }},
-	{"honorific_suffix", false, func(u *store.User) *string { return &u.Name.HonorificSuffix }},
-	{"nick_name", true, func(u *store.User) *string { return &u.NickName }},
-	{"title", true, func(u *store.User) *string { return &u.Title }},
-	{"user_type", true, func(u *store.User) *string { return &u.UserType }},
-	{"preferred_language", true, func(u *store.User) *string { return &u.PreferredLanguage }},
-	{"locale", true, func(u *store.User) *string { return &u.Locale }},
-	{"timezone", true, func(u *store.User) *string { return &u.Timezone }},
-	{"employee_number", false, func(u *store.User) *string { return &u.Enterprise.EmployeeNumber }},
-	{"cost_center", true, func(u *store.User) *string { return &u.Enterprise.CostCenter }},
-	{"organization", true, func(u *store.User) *string { return &u.Enterprise.Organization }},
-	{"division", true, func(u *store.User) *string { return &u.Enterprise.Division }},
-	{"department", true, func(u *store.User) *string { return &u.Enterprise.Department }},
-	{"manager_id", false, func(u *store.User) *string { return &u.Enterprise.ManagerID }},
+// userFields lists the string columns of scimkit_users, one per host field
+// of store.UserAttributes, in the table's order: the column is the field
+// name in snake case ("givenName" is given_name).
+var userFields = func() []userField {
+	var fs []userField
+	for a := range store.UserAttributes() {
+		if a.Kind == store.KindString && a.Field != "" {
+			fs = append(fs, userField{snakeCase(a.Field), a.Filterable && !a.CaseExact, a.String})
+		}
+	}
+	return fs
+}()
+
+// snakeCase spells a camelCase field name in snake case.
+func snakeCase(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if 'A' <= r && r <= 'Z' {
+			b.WriteByte('_')
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // userWriteCols are the columns CreateUser and UpdateUser write, besides

@@ -38,6 +38,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Users", userTests},
 		{"List", listTests},
 		{"Filter", filterTests},
+		{"Attributes", attributeTests},
 		{"Groups", groupTests},
 		{"Reminders", reminderTests},
 		{"Isolation", isolationTests},

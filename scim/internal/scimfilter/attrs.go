@@ -1,6 +1,7 @@
 package scimfilter
 
 import (
+	"iter"
 	"strings"
 
 	"github.com/scimkit/scimkit/store"
@@ -35,86 +36,70 @@ const (
 	groupURN = "urn:ietf:params:scim:schemas:core:2.0:Group"
 )
 
-// attrAt returns the i-th attribute kind k may filter on, and false past
-// the last one. It is a switch rather than a package-level table so that
-// the package holds no globals and lookups allocate nothing.
-//
-// The order is the order of the supported-attribute list in error details.
-func attrAt(k Kind, i int) (attr, bool) {
-	if k == Groups {
-		switch i {
-		case 0:
-			return attr{path: "id", canon: store.AttrID}, true
-		case 1:
-			return attr{path: "externalId", canon: store.AttrExternalID}, true
-		case 2:
-			return attr{path: "displayName", canon: store.AttrDisplayName}, true
-		case 3:
-			return attr{path: "members", canon: store.AttrMembers, typ: tMulti}, true
-		case 4:
-			return attr{path: "members.value", canon: store.AttrMemberValue}, true
-		case 5:
-			return attr{path: "meta.created", canon: store.AttrCreated, typ: tTime}, true
-		case 6:
-			return attr{path: "meta.lastModified", canon: store.AttrLastModified, typ: tTime}, true
-		}
-		return attr{}, false
+// The attributes a filter may name, built once from the tables in package
+// store (store.UserAttributes, store.GroupAttributes and their
+// sub-attribute tables): every Filterable attribute that is not Internal,
+// and after each multi-valued one its sub-attributes as "emails.value" and
+// the like. The order is the order of the supported-attribute lists in
+// error details. They are read-only after they are built, so lookups
+// allocate nothing.
+var (
+	userAttrs  = buildAttrs(store.UserAttributes(), store.AttrEmails, store.EmailAttributes())
+	groupAttrs = buildAttrs(store.GroupAttributes(), store.AttrMembers, store.MemberAttributes())
+	emailSubs  = buildSubs(store.EmailAttributes())
+	memberSubs = buildSubs(store.MemberAttributes())
+)
+
+func typOf(k store.Kind) typ {
+	switch k {
+	case store.KindBool:
+		return tBool
+	case store.KindTime:
+		return tTime
+	case store.KindMulti:
+		return tMulti
 	}
-	switch i {
-	case 0:
-		return attr{path: "id", canon: store.AttrID}, true
-	case 1:
-		return attr{path: "externalId", canon: store.AttrExternalID}, true
-	case 2:
-		return attr{path: "userName", canon: store.AttrUserName}, true
-	case 3:
-		return attr{path: "displayName", canon: store.AttrDisplayName}, true
-	case 4:
-		return attr{path: "name.givenName", canon: store.AttrGivenName}, true
-	case 5:
-		return attr{path: "name.familyName", canon: store.AttrFamilyName}, true
-	case 6:
-		return attr{path: "name.formatted", canon: store.AttrFormattedName}, true
-	case 7:
-		return attr{path: "name.middleName", canon: store.AttrMiddleName}, true
-	case 8:
-		return attr{path: "nickName", canon: store.AttrNickName}, true
-	case 9:
-		return attr{path: "title", canon: store.AttrTitle}, true
-	case 10:
-		return attr{path: "userType", canon: store.AttrUserType}, true
-	case 11:
-		return attr{path: "locale", canon: store.AttrLocale}, true
-	case 12:
-		return attr{path: "preferredLanguage", canon: store.AttrPreferredLanguage}, true
-	case 13:
-		return attr{path: "timezone", canon: store.AttrTimezone}, true
-	case 14:
-		return attr{path: "active", canon: store.AttrActive, typ: tBool}, true
-	case 15:
-		return attr{path: "emails", canon: store.AttrEmails, typ: tMulti}, true
-	case 16:
-		return attr{path: "emails.value", canon: store.AttrEmailValue}, true
-	case 17:
-		return attr{path: "emails.type", canon: store.AttrEmailType}, true
-	case 18:
-		return attr{path: "emails.primary", canon: store.AttrEmailPrimary, typ: tBool}, true
-	case 19:
-		return attr{path: "meta.created", canon: store.AttrCreated, typ: tTime}, true
-	case 20:
-		return attr{path: "meta.lastModified", canon: store.AttrLastModified, typ: tTime}, true
-	case 21:
-		return attr{path: "employeeNumber", canon: store.AttrEmployeeNumber, ext: true}, true
-	case 22:
-		return attr{path: "costCenter", canon: store.AttrCostCenter, ext: true}, true
-	case 23:
-		return attr{path: "organization", canon: store.AttrOrganization, ext: true}, true
-	case 24:
-		return attr{path: "division", canon: store.AttrDivision, ext: true}, true
-	case 25:
-		return attr{path: "department", canon: store.AttrDepartment, ext: true}, true
-	case 26:
-		return attr{path: "manager.value", canon: store.AttrManagerID, ext: true}, true
+	return tString
+}
+
+func buildAttrs[R, S any](as iter.Seq[store.Attribute[R]], multi string, subs iter.Seq[store.Attribute[S]]) []attr {
+	var out []attr
+	for a := range as {
+		if !a.Filterable || a.Internal {
+			continue
+		}
+		path, ext := strings.CutPrefix(a.Name, store.EnterpriseURN+":")
+		out = append(out, attr{path: path, canon: a.Name, typ: typOf(a.Kind), ext: ext})
+		if a.Name == multi {
+			for s := range subs {
+				if s.Filterable {
+					out = append(out, attr{path: multi + "." + s.Name, canon: multi + "." + s.Name, typ: typOf(s.Kind)})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func buildSubs[S any](subs iter.Seq[store.Attribute[S]]) []attr {
+	var out []attr
+	for s := range subs {
+		if s.Filterable {
+			out = append(out, attr{path: s.Name, canon: s.Name, typ: typOf(s.Kind)})
+		}
+	}
+	return out
+}
+
+// attrAt returns the i-th attribute kind k may filter on, and false past
+// the last one.
+func attrAt(k Kind, i int) (attr, bool) {
+	as := userAttrs
+	if k == Groups {
+		as = groupAttrs
+	}
+	if i < len(as) {
+		return as[i], true
 	}
 	return attr{}, false
 }
@@ -124,13 +109,15 @@ func attrAt(k Kind, i int) (attr, bool) {
 // false past the last one. Inside a value path the store expects the bare
 // sub-attribute name.
 func subAt(multi string, i int) (attr, bool) {
-	switch {
-	case multi == store.AttrEmails && i == 0, multi == store.AttrMembers && i == 0:
-		return attr{path: "value", canon: "value"}, true
-	case multi == store.AttrEmails && i == 1:
-		return attr{path: "type", canon: "type"}, true
-	case multi == store.AttrEmails && i == 2:
-		return attr{path: "primary", canon: "primary", typ: tBool}, true
+	var subs []attr
+	switch multi {
+	case store.AttrEmails:
+		subs = emailSubs
+	case store.AttrMembers:
+		subs = memberSubs
+	}
+	if i < len(subs) {
+		return subs[i], true
 	}
 	return attr{}, false
 }
