@@ -194,18 +194,23 @@ func setupAccount(ctx context.Context, st store.Store, links *linking.Service, a
 		return links.EnableProvisioning(ctx, account, admin, "example server")
 	}
 	a, err := st.GetAccount(ctx, account)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		if _, err := st.CreateAccount(ctx, store.Account{ID: account, ProvisioningEnabled: true}); err != nil {
-			return "", err
+	if errors.Is(err, store.ErrNotFound) {
+		a, err = st.CreateAccount(ctx, store.Account{ID: account, ProvisioningEnabled: true})
+		if errors.Is(err, store.ErrConflict) {
+			// A replica starting at the same moment created it first.
+			a, err = st.GetAccount(ctx, account)
 		}
-	case err != nil:
-		return "", err
-	case !a.ProvisioningEnabled:
+	}
+	// Turn sync on; a replica doing the same moves the version on, so read
+	// again and retry.
+	for try := 0; err == nil && !a.ProvisioningEnabled; try++ {
 		a.ProvisioningEnabled = true
-		if _, err := st.UpdateAccount(ctx, a); err != nil {
-			return "", err
+		if _, err = st.UpdateAccount(ctx, a); errors.Is(err, store.ErrVersionMismatch) && try < 10 {
+			a, err = st.GetAccount(ctx, account)
 		}
+	}
+	if err != nil {
+		return "", err
 	}
 	if _, err := st.AddToken(ctx, account, store.Token{Hash: linking.HashToken(token), Label: "example server"}); err != nil && !errors.Is(err, store.ErrConflict) {
 		return "", err
