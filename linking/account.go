@@ -190,10 +190,11 @@ func validDomain(d string) bool {
 		return false
 	}
 	labels := strings.Split(d, ".")
-	if len(labels) < 2 {
+	if len(labels) < 2 || slices.Contains(labels, "") {
 		return false
 	}
-	return !slices.Contains(labels, "")
+	_, ok := asciiDomain(d)
+	return ok
 }
 
 // updateAccount applies change to the account, creating it first when

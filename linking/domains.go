@@ -5,7 +5,10 @@ import (
 	_ "embed"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+
+	"golang.org/x/net/idna"
 
 	"github.com/scimkit/scimkit/store"
 )
@@ -31,17 +34,39 @@ func PublicDomains() []string {
 	return out
 }
 
-// normDomain trims, lower-cases and strips one leading "@".
 // AnyDomain, as an entry of an account's allowed domains, allows every
 // email domain that is not a public mail domain: the admin's explicit
 // choice not to restrict members to a list of company domains. Public mail
 // domains stay refused.
 const AnyDomain = "*"
 
+// normDomain trims, strips one leading "@" and returns the domain's IDNA
+// ASCII form (UTS #46 mapping: lower-cased, fullwidth and other
+// compatibility forms mapped, invisible characters such as the soft hyphen
+// and the zero-width space removed, Unicode labels in punycode). A domain
+// IDNA refuses is only lower-cased, for validDomain to refuse.
 func normDomain(d string) string {
-	d = strings.ToLower(strings.TrimSpace(d))
-	d = strings.TrimPrefix(d, "@")
-	return d
+	d = strings.TrimPrefix(strings.TrimSpace(d), "@")
+	if a, ok := asciiDomain(d); ok {
+		return a
+	}
+	return strings.ToLower(d)
+}
+
+// asciiDomain is the IDNA (UTS #46, lookup profile) ASCII form of d, and
+// false if d is not a valid domain name under it. Comparing domains in this
+// form is what makes "ｇｍａｉｌ.com", "gm\u00ADail.com" and
+// "g\u200Bmail.com" the public domain gmail.com that a mail system would
+// deliver to.
+func asciiDomain(d string) (string, bool) {
+	if d == "" {
+		return "", false
+	}
+	a, err := idna.Lookup.ToASCII(d)
+	if err != nil {
+		return "", false
+	}
+	return strings.ToLower(a), true
 }
 
 func domainSet(domains []string) map[string]bool {
@@ -94,18 +119,30 @@ func (s *Service) checkDomain(a store.Account, email string) error {
 		return refuse(ErrInvalidEmail,
 			"the user has no email address; map the user's email (or an email-shaped username) in your identity provider, then retry")
 	}
-	domain, ok := EmailDomain(email)
+	given, ok := EmailDomain(email)
+	var domain string
+	if ok {
+		domain, ok = asciiDomain(given)
+	}
 	if !ok {
 		return refuse(ErrInvalidEmail,
 			"%q is not a valid email address; correct the user's email in your identity provider, then retry", email)
 	}
-	if s.publicDomains[domain] {
-		return s.publicError(domain)
+	// Name the domain as sent and, when IDNA reads it otherwise (look-alike
+	// or invisible characters), as it is read.
+	shown := strconv.Quote(given)
+	if domain != given {
+		shown += fmt.Sprintf(" (read as %s)", domain)
 	}
-	if !slices.Contains(a.AllowedDomains, domain) && !slices.Contains(a.AllowedDomains, AnyDomain) {
+	if s.publicDomains[domain] {
+		return refuse(ErrPublicDomain,
+			"email domain %s is a public mail domain; provisioning supports only your organisation's domains", shown)
+	}
+	allowed := slices.ContainsFunc(a.AllowedDomains, func(d string) bool { return d == AnyDomain || normDomain(d) == domain })
+	if !allowed {
 		return refuse(ErrDomainNotAllowed,
-			"email domain %q is not on this account's allowed domains; add it under %s > Allowed domains, then retry",
-			domain, s.settings)
+			"email domain %s is not on this account's allowed domains; add it under %s > Allowed domains, then retry",
+			shown, s.settings)
 	}
 	return nil
 }

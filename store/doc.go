@@ -44,9 +44,14 @@
 //
 // userName, email values and group displayName are compared
 // case-insensitively for uniqueness, lookups and filters, by comparing
-// their Fold-ed forms (strings.ToLower: Unicode lower-casing, not the
-// fuller folding of strings.EqualFold); id and externalId are case-exact.
-// Values are stored as given. The ordering operators (gt, ge, lt, le) on
+// their Fold-ed forms; id and externalId are case-exact. Fold is more than
+// lower-casing: it drops invisible (default-ignorable) characters and
+// normalises to NFKC with full case folding, so that spellings a person
+// cannot tell apart ("émile" with a composed or a decomposed accent,
+// fullwidth letters, a zero-width space inside the name) are one identity:
+// they collide on create and each finds the stored record. Adapters must
+// compute every folded key with Fold itself, never with their database's
+// lower() or collation. Values are stored as given. The ordering operators (gt, ge, lt, le) on
 // case-insensitive strings compare the Fold-ed forms byte by byte (as Go
 // compares strings, or a SQL "C" collation).
 //

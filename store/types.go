@@ -3,16 +3,8 @@ package store
 import (
 	"maps"
 	"slices"
-	"strings"
 	"time"
 )
-
-// Fold is the case folding the store uses for every case-insensitive
-// comparison (userName, email values, group displayName, and the
-// case-insensitive filter operators). Adapters that precompute folded keys
-// (in-memory maps, lower-cased index columns) must use exactly this
-// function so that every adapter agrees on what matches.
-func Fold(s string) string { return strings.ToLower(s) }
 
 // Account is one tenant of the host: a customer organisation whose identity
 // provider provisions into it. Every user, group and token belongs to

@@ -39,7 +39,11 @@
 //   - Case-insensitive columns are stored twice, as given and folded with
 //     store.Fold in Go, so PostgreSQL, SQLite and memstore agree on what
 //     matches. PostgreSQL columns use the "C" collation: comparisons are
-//     byte-wise, as in Go.
+//     byte-wise, as in Go. Migration 5 recomputed the folded columns of
+//     databases written before store.Fold normalised Unicode (NFKC, case
+//     folding, invisible characters dropped); a record whose new fold
+//     would have collided with another's kept its old one, so the upgrade
+//     merged and refused nothing.
 //   - Optimistic concurrency: a user update is one UPDATE ... WHERE
 //     version = ?; a group update locks the group row while it checks the
 //     version and applies its membership deltas, each one row inserted or

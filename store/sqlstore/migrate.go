@@ -99,6 +99,11 @@ func (s *Store) migrate(ctx context.Context) error {
 			if _, err := q.x.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
 			}
+			if step := goSteps[m.version]; step != nil {
+				if err := step(ctx, q); err != nil {
+					return fmt.Errorf("migration %s: %w", m.name, err)
+				}
+			}
 			if _, err := q.exec(ctx, "INSERT INTO scimkit_schema_migrations (version, name, applied) VALUES (?, ?, ?)",
 				m.version, m.name, toNanos(s.now())); err != nil {
 				return err

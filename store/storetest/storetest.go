@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Context", contextTests},
 		{"Copies", copyTests},
 		{"Contract", contractTests},
+		{"Identity", identityTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
