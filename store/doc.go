@@ -69,6 +69,35 @@
 // location. Adapters keep at least microsecond precision; callers must not
 // rely on nanoseconds surviving a round trip.
 //
+// # The change feed
+//
+// Every successful write appends the events its change calls for to the
+// account's feed (type Event), in the same atomic step as the change: the
+// same SQL transaction, the same lock. A write that fails or is refused
+// (a conflict, a stale version, an unknown member) appends nothing; a
+// write that changes nothing but store-set fields (an update to identical
+// values, adding members already in the group) appends nothing either.
+// Which events a write appends is decided once, here, by UserEvents,
+// GroupEvents, AccountEvents and TokenEvent, so every adapter agrees; the
+// adapter then numbers them with StampEvents:
+//
+//   - Event.Seq is per account, 1, 2, 3, ..., strictly increasing in
+//     commit order with no gap and no repetition, whatever the number of
+//     concurrent writers and replicas. A reader that has seen Seq n never
+//     later finds a new event below n.
+//   - Event.Actor is read from the write's context (WithActor); a write
+//     without one is the host's.
+//   - Event.Data holds the record after the change (before it, for a
+//     deletion), the previous record and changed fields for an update, and
+//     for group.members_changed the ids that really joined and left, as
+//     computed inside the write (GroupUpdate's deltas minus the ids that
+//     were already, or never, members). DeleteUser appends user.deleted
+//     and one group.members_changed (Removed: the user) for each group the
+//     user was in; DeleteGroup appends group.deleted only.
+//
+// Feed reads the events back, prunes old ones, and keeps each consumer's
+// cursor and lease; package feed delivers them.
+//
 // # Multi-valued comparisons
 //
 // A comparison on emails.value or members.value (any operator, ne

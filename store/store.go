@@ -8,13 +8,15 @@ import (
 // Store is everything scimkit needs from storage. Adapters implement it as
 // one value; the SCIM layer, package linking and the conformance suite take
 // it whole. See the package documentation for the rules every method
-// shares (context, account scoping, atomicity, concurrency, copies, errors).
+// shares (context, account scoping, atomicity, concurrency, copies, errors)
+// and for the change feed every write appends to ("The change feed").
 type Store interface {
 	Accounts
 	Tokens
 	Users
 	Groups
 	Reminders
+	Feed
 }
 
 // Accounts stores the tenants and their settings.
@@ -146,8 +148,12 @@ type Groups interface {
 	// displayName or externalId taken), ErrUnknownMember (an added id is
 	// not a user of the account), ErrInvalid (empty displayName, an id both
 	// added and removed, deltas together with ReplaceMembers). Every
-	// successful call bumps the version. Returns the updated group.
-	UpdateGroup(ctx context.Context, accountID, id string, upd GroupUpdate) (Group, error)
+	// successful call bumps the version. Returns the updated group and the
+	// membership change it really applied, computed inside the write: the
+	// ids that joined (in the order given, each once) and left (in the
+	// order given; for ReplaceMembers, in the order they had been added),
+	// leaving out ids that already were, or never were, members.
+	UpdateGroup(ctx context.Context, accountID, id string, upd GroupUpdate) (Group, MemberDelta, error)
 
 	// DeleteGroup removes the group and its memberships (never the member
 	// users). ErrNotFound if there is no such group.
@@ -169,4 +175,53 @@ type Reminders interface {
 	// user is returned by at most one call, ever, whatever the number of
 	// concurrent callers. limit <= 0 returns nothing.
 	ClaimReminders(ctx context.Context, accountID string, invitedBefore, now time.Time, limit int) ([]User, error)
+}
+
+// Feed reads an account's change feed and keeps the delivery state of its
+// consumers. The events themselves are appended by the other interfaces'
+// writes, in the same atomic step as each change (see the package
+// documentation, "The change feed"); Feed never appends.
+//
+// A consumer is a name the host chooses ("webhook", "invites"); each has,
+// per account, a cursor (the last sequence number delivered) and a lease
+// (which replica delivers the account's events now). Both live next to the
+// data, so that every replica sharing the store shares them.
+type Feed interface {
+	// Events returns up to limit events of the account with Seq > after,
+	// in Seq order (empty, not an error, when there are none; limit <= 0
+	// returns none). ErrNotFound if the account does not exist. An event a
+	// concurrent write has not committed is never returned, and once a
+	// caller has read Seq n it will never later see a new event below n.
+	Events(ctx context.Context, accountID string, after int64, limit int) ([]Event, error)
+
+	// PruneEvents deletes the account's events whose Time is before
+	// before, whatever the consumers' cursors, and returns how many it
+	// deleted. The sequence numbers of later events never change, and new
+	// events continue the sequence. ErrNotFound if the account does not
+	// exist.
+	PruneEvents(ctx context.Context, accountID string, before time.Time) (int, error)
+
+	// Cursor returns the consumer's last delivered sequence number in the
+	// account, 0 if it never set one. ErrNotFound if the account does not
+	// exist.
+	Cursor(ctx context.Context, consumer, accountID string) (int64, error)
+
+	// SetCursor records seq (>= 0, else ErrInvalid) as the consumer's last
+	// delivered sequence number in the account; a lower value than the
+	// stored one is allowed (a replay). ErrNotFound if the account does
+	// not exist.
+	SetCursor(ctx context.Context, consumer, accountID string, seq int64) error
+
+	// Lease takes, renews or releases the consumer's lease on the account
+	// for holder (a non-empty name unique to one replica, else
+	// ErrInvalid). With ttl > 0 it succeeds, setting the lease to expire
+	// at now+ttl, when the lease is free, held by holder, or expired (its
+	// expiry at or before now); it reports false, changing nothing, when
+	// another holder's lease is still running. With ttl <= 0 it releases
+	// holder's lease (reporting false; nothing happens if another holder
+	// has it). Of concurrent callers with different holders at most one
+	// gets true for a running lease. Times come from the caller, so that
+	// replicas judge expiry by one clock each; keep ttl well above their
+	// skew. ErrNotFound if the account does not exist.
+	Lease(ctx context.Context, consumer, accountID, holder string, now time.Time, ttl time.Duration) (bool, error)
 }

@@ -244,6 +244,12 @@ type GroupUpdate struct {
 	RemoveMembers []string
 }
 
+// MemberDelta is the membership change Groups.UpdateGroup applied: the
+// user ids that really joined and left the group.
+type MemberDelta struct {
+	Added, Removed []string
+}
+
 // Query selects and pages records for the List methods.
 type Query struct {
 	// Filter selects records; nil selects all.

@@ -124,10 +124,10 @@ func BenchmarkStore100k(b *testing.B) {
 			add := store.GroupUpdate{AddMembers: []string{f.spare}}
 			remove := store.GroupUpdate{RemoveMembers: []string{f.spare}}
 			for b.Loop() {
-				if _, err := f.s.UpdateGroup(ctx, "acme", g.id, add); err != nil {
+				if _, _, err := f.s.UpdateGroup(ctx, "acme", g.id, add); err != nil {
 					b.Fatal(err)
 				}
-				if _, err := f.s.UpdateGroup(ctx, "acme", g.id, remove); err != nil {
+				if _, _, err := f.s.UpdateGroup(ctx, "acme", g.id, remove); err != nil {
 					b.Fatal(err)
 				}
 			}

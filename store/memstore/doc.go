@@ -47,4 +47,9 @@
 //   - UpdateGroup with ReplaceMembers keeps the original order of members
 //     that stay and appends new ones in the order given.
 //   - Reads on an account that does not exist fail with store.ErrNotFound.
+//   - The change feed (store.Feed) is kept in memory with the rest: every
+//     event stays until PruneEvents removes it, so a long-running host
+//     prunes on a schedule. Event ids are random (128 bits, hex), not taken
+//     from WithIDs, so that the ids of users and groups stay as the
+//     generator gives them.
 package memstore

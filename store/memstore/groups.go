@@ -136,10 +136,11 @@ func (a *account) unindexGroup(r *groupRec) {
 	}
 }
 
-// addMember adds user id to r unless it is already a member.
-func (a *account) addMember(r *groupRec, id string) {
+// addMember adds user id to r unless it is already a member; it reports
+// whether it was added.
+func (a *account) addMember(r *groupRec, id string) bool {
 	if !r.add(id) {
-		return
+		return false
 	}
 	gs := a.groupsOfUser[id]
 	if gs == nil {
@@ -147,18 +148,21 @@ func (a *account) addMember(r *groupRec, id string) {
 		a.groupsOfUser[id] = gs
 	}
 	gs[r] = struct{}{}
+	return true
 }
 
-// removeMember removes user id from r if it is a member.
-func (a *account) removeMember(r *groupRec, id string) {
+// removeMember removes user id from r if it is a member; it reports whether
+// it was removed.
+func (a *account) removeMember(r *groupRec, id string) bool {
 	if !r.remove(id) {
-		return
+		return false
 	}
 	gs := a.groupsOfUser[id]
 	delete(gs, r)
 	if len(gs) == 0 {
 		delete(a.groupsOfUser, id)
 	}
+	return true
 }
 
 // CreateGroup implements store.Groups.
@@ -191,6 +195,7 @@ func (s *Store) CreateGroup(ctx context.Context, accountID string, g store.Group
 	}
 	a.groups.add(r)
 	a.indexGroup(r)
+	s.appendEvents(ctx, a, store.GroupEvents(nil, &r.g, r.ids(), nil))
 	return r.g, nil
 }
 
@@ -288,22 +293,23 @@ func (s *Store) ListGroups(ctx context.Context, accountID string, q store.Query)
 // UpdateGroup implements store.Groups. It checks everything first and then
 // applies the whole update; each member added or removed costs O(1)
 // whatever the size of the group.
-func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store.GroupUpdate) (store.Group, error) {
+func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store.GroupUpdate) (store.Group, store.MemberDelta, error) {
+	var none store.MemberDelta
 	a, err := s.account(ctx, accountID)
 	if err != nil {
-		return store.Group{}, err
+		return store.Group{}, none, err
 	}
 	if err := validateGroupUpdate(&upd); err != nil {
-		return store.Group{}, err
+		return store.Group{}, none, err
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	r := a.groupByID[id]
 	if r == nil {
-		return store.Group{}, groupNotFound(id)
+		return store.Group{}, none, groupNotFound(id)
 	}
 	if upd.Version != 0 && upd.Version != r.g.Version {
-		return store.Group{}, fmt.Errorf("memstore: group %q is at version %d, not %d: %w",
+		return store.Group{}, none, fmt.Errorf("memstore: group %q is at version %d, not %d: %w",
 			id, r.g.Version, upd.Version, store.ErrVersionMismatch)
 	}
 	name, extID := r.g.DisplayName, r.g.ExternalID
@@ -316,7 +322,7 @@ func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store
 	renamed := name != r.g.DisplayName || extID != r.g.ExternalID
 	if renamed {
 		if err := a.checkGroupUnique(name, extID, r); err != nil {
-			return store.Group{}, err
+			return store.Group{}, none, err
 		}
 	}
 	if upd.ReplaceMembers {
@@ -325,10 +331,12 @@ func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store
 		err = a.checkMembers(upd.AddMembers)
 	}
 	if err != nil {
-		return store.Group{}, err
+		return store.Group{}, none, err
 	}
 
 	// Everything is valid: apply.
+	before := r.g
+	var d store.MemberDelta
 	if renamed {
 		a.unindexGroup(r)
 		r.g.DisplayName, r.g.ExternalID = name, extID
@@ -349,22 +357,29 @@ func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store
 			keep[m] = struct{}{}
 		}
 		for _, m := range r.ids() {
-			if _, ok := keep[m]; !ok {
-				a.removeMember(r, m)
+			if _, ok := keep[m]; !ok && a.removeMember(r, m) {
+				d.Removed = append(d.Removed, m)
 			}
 		}
 		for _, m := range upd.Members {
-			a.addMember(r, m)
+			if a.addMember(r, m) {
+				d.Added = append(d.Added, m)
+			}
 		}
 	}
 	for _, m := range upd.AddMembers {
-		a.addMember(r, m)
+		if a.addMember(r, m) {
+			d.Added = append(d.Added, m)
+		}
 	}
 	for _, m := range upd.RemoveMembers {
-		a.removeMember(r, m)
+		if a.removeMember(r, m) {
+			d.Removed = append(d.Removed, m)
+		}
 	}
 	r.touch(s.clock())
-	return r.g, nil
+	s.appendEvents(ctx, a, store.GroupEvents(&before, &r.g, d.Added, d.Removed))
+	return r.g, d, nil
 }
 
 func validateGroupUpdate(upd *store.GroupUpdate) error {
@@ -405,6 +420,7 @@ func (s *Store) DeleteGroup(ctx context.Context, accountID, id string) error {
 	}
 	a.unindexGroup(r)
 	a.groups.remove(r.slot)
+	s.appendEvents(ctx, a, store.GroupEvents(&r.g, nil, nil, nil))
 	return nil
 }
 

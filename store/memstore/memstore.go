@@ -79,8 +79,14 @@ func (s *Store) clock() time.Time { return s.now().Round(0) }
 // account is one tenant: its settings and tokens (guarded by Store.mu) and
 // its users and groups (guarded by mu).
 type account struct {
+	id     string // acct.ID, readable without Store.mu
 	acct   store.Account
 	tokens []*store.Token // creation order
+
+	// feedMu guards feed; it is taken inside mu or Store.mu, never the
+	// other way round.
+	feedMu sync.Mutex
+	feed   feed
 
 	mu    sync.RWMutex
 	users seqList[*userRec]
@@ -104,6 +110,7 @@ type account struct {
 
 func newAccount(a store.Account) *account {
 	return &account{
+		id:                a.ID,
 		acct:              a,
 		userByID:          make(map[string]*userRec),
 		userByName:        make(map[string]*userRec),
@@ -148,8 +155,10 @@ func (s *Store) CreateAccount(ctx context.Context, a store.Account) (store.Accou
 	a.Created = s.clock()
 	a.Modified = a.Created
 	a.Version = 1
-	s.accounts[a.ID] = newAccount(a)
+	na := newAccount(a)
+	s.accounts[a.ID] = na
 	s.accountOrder = append(s.accountOrder, a.ID)
+	s.appendEvents(ctx, na, store.AccountEvents(nil, &a))
 	return a.Clone(), nil
 }
 
@@ -182,10 +191,13 @@ func (s *Store) UpdateAccount(ctx context.Context, a store.Account) (store.Accou
 		return store.Account{}, fmt.Errorf("memstore: account %q is at version %d, not %d: %w",
 			a.ID, stored.acct.Version, a.Version, store.ErrVersionMismatch)
 	}
+	before := stored.acct.Clone()
 	stored.acct.ProvisioningEnabled = a.ProvisioningEnabled
 	stored.acct.AllowedDomains = slices.Clone(a.AllowedDomains)
 	stored.acct.Modified = s.clock()
 	stored.acct.Version++
+	after := stored.acct.Clone()
+	s.appendEvents(ctx, stored, store.AccountEvents(&before, &after))
 	return stored.acct.Clone(), nil
 }
 
@@ -219,6 +231,7 @@ func (s *Store) AddToken(ctx context.Context, accountID string, t store.Token) (
 	rec := &t
 	s.tokens[t.Hash] = rec
 	a.tokens = append(a.tokens, rec)
+	s.appendEvents(ctx, a, []store.Event{store.TokenEvent(store.TokenMinted, t)})
 	return t, nil
 }
 
@@ -269,7 +282,9 @@ func (s *Store) RevokeToken(ctx context.Context, accountID, tokenID string) erro
 	if i < 0 {
 		return fmt.Errorf("memstore: token %q: %w", tokenID, store.ErrNotFound)
 	}
-	delete(s.tokens, a.tokens[i].Hash)
+	revoked := *a.tokens[i]
+	delete(s.tokens, revoked.Hash)
 	a.tokens = slices.Delete(a.tokens, i, i+1)
+	s.appendEvents(ctx, a, []store.Event{store.TokenEvent(store.TokenRevoked, revoked)})
 	return nil
 }

@@ -109,7 +109,9 @@ func (s *Store) CreateUser(ctx context.Context, accountID string, u store.User) 
 	r.set(&u)
 	a.users.add(r)
 	a.indexUser(r)
-	return r.clone(), nil
+	out := r.clone()
+	s.appendEvents(ctx, a, store.UserEvents(nil, &out))
+	return out, nil
 }
 
 // GetUser implements store.Users.
@@ -243,13 +245,16 @@ func (s *Store) UpdateUser(ctx context.Context, accountID string, u store.User) 
 	if err := a.checkUnique(&u, r); err != nil {
 		return store.User{}, err
 	}
+	before := r.clone()
 	a.unindexUser(r)
 	u.Created = r.created
 	u.Modified = s.clock()
 	u.Version = r.version + 1
 	r.set(&u)
 	a.indexUser(r)
-	return r.clone(), nil
+	out := r.clone()
+	s.appendEvents(ctx, a, store.UserEvents(&before, &out))
+	return out, nil
 }
 
 // DeleteUser implements store.Users. Every group that loses the user as a
@@ -265,16 +270,21 @@ func (s *Store) DeleteUser(ctx context.Context, accountID, id string) error {
 	if r == nil {
 		return userNotFound(id)
 	}
+	before := r.clone()
+	evs := store.UserEvents(&before, nil)
 	if gs := a.groupsOfUser[id]; len(gs) > 0 {
 		now := s.clock()
-		for g := range gs {
+		for _, g := range slices.SortedFunc(maps.Keys(gs), groupOrder) {
+			prev := g.g
 			g.remove(id)
 			g.touch(now)
+			evs = append(evs, store.GroupEvents(&prev, &g.g, nil, []string{id})...)
 		}
 	}
 	delete(a.groupsOfUser, id)
 	a.unindexUser(r)
 	a.users.remove(r.slot)
+	s.appendEvents(ctx, a, evs)
 	return nil
 }
 
@@ -319,12 +329,17 @@ func (s *Store) ClaimReminders(ctx context.Context, accountID string, invitedBef
 	}
 	slices.SortFunc(due, userOrder)
 	modified := s.clock()
+	var evs []store.Event
 	for _, r := range due[:min(limit, len(due))] {
+		before := r.clone()
 		delete(a.awaiting, r)
 		r.more.remindedAt = now
 		r.modified = modified
 		r.version++
-		out = append(out, r.clone())
+		after := r.clone()
+		out = append(out, after)
+		evs = append(evs, store.UserEvents(&before, &after)...)
 	}
+	s.appendEvents(ctx, a, evs)
 	return out, nil
 }

@@ -23,16 +23,19 @@ func (s *Store) CreateAccount(ctx context.Context, a store.Account) (store.Accou
 		return store.Account{}, fmt.Errorf("sqlstore: create account: %w", err)
 	}
 	now := s.stamp()
+	out := a.Clone()
+	out.Created, out.Modified, out.Version = now, now, 1
 	err = s.write(ctx, func(q q) error {
 		_, err := q.exec(ctx, `INSERT INTO scimkit_accounts (id, provisioning_enabled, allowed_domains, created, modified, version)
 			VALUES (?, ?, ?, ?, ?, 1)`, a.ID, a.ProvisioningEnabled, string(domains), toNanos(now), toNanos(now))
-		return s.d.conflict(err, map[string]string{"id": a.ID})
+		if err != nil {
+			return s.d.conflict(err, map[string]string{"id": a.ID})
+		}
+		return s.appendEvents(ctx, q, a.ID, 0, store.AccountEvents(nil, &out))
 	})
 	if err != nil {
 		return store.Account{}, fmt.Errorf("sqlstore: create account: %w", err)
 	}
-	out := a.Clone()
-	out.Created, out.Modified, out.Version = now, now, 1
 	return out, nil
 }
 
@@ -77,16 +80,21 @@ func (s *Store) UpdateAccount(ctx context.Context, a store.Account) (store.Accou
 	}
 	now := s.stamp()
 	var out store.Account
-	err = s.write(ctx, func(q q) error {
-		var err error
+	err = s.writeFeed(ctx, a.ID, func(q q) ([]store.Event, error) {
+		before, err := scanAccount(q.row(ctx, "SELECT "+accountCols+" FROM scimkit_accounts WHERE id = ?", a.ID))
+		if err != nil {
+			return nil, err
+		}
+		if before.Version != a.Version {
+			return nil, store.ErrVersionMismatch
+		}
 		out, err = scanAccount(q.row(ctx, `UPDATE scimkit_accounts
 			SET provisioning_enabled = ?, allowed_domains = ?, modified = ?, version = version + 1
-			WHERE id = ? AND version = ?
-			RETURNING `+accountCols, a.ProvisioningEnabled, string(domains), toNanos(now), a.ID, a.Version))
-		if !errors.Is(err, sql.ErrNoRows) {
-			return err
+			WHERE id = ? RETURNING `+accountCols, a.ProvisioningEnabled, string(domains), toNanos(now), a.ID))
+		if err != nil {
+			return nil, err
 		}
-		return s.missingOrStale(ctx, q, "SELECT 1 FROM scimkit_accounts WHERE id = ?", a.ID)
+		return store.AccountEvents(&before, &out), nil
 	})
 	if err != nil {
 		return store.Account{}, fmt.Errorf("sqlstore: update account %q: %w", a.ID, err)
@@ -152,13 +160,13 @@ func accountExists(ctx context.Context, q q, accountID string) error {
 // AddToken implements store.Tokens.
 func (s *Store) AddToken(ctx context.Context, accountID string, t store.Token) (store.Token, error) {
 	out := store.Token{ID: s.newID(), AccountID: accountID, Hash: t.Hash, Label: t.Label, Created: s.stamp()}
-	err := s.write(ctx, func(q q) error {
-		if err := accountExists(ctx, q, accountID); err != nil {
-			return err
-		}
+	err := s.writeFeed(ctx, accountID, func(q q) ([]store.Event, error) {
 		_, err := q.exec(ctx, "INSERT INTO scimkit_tokens (account_id, id, hash, label, created) VALUES (?, ?, ?, ?, ?)",
 			accountID, out.ID, out.Hash[:], out.Label, toNanos(out.Created))
-		return s.d.conflict(err, nil)
+		if err != nil {
+			return nil, s.d.conflict(err, nil)
+		}
+		return []store.Event{store.TokenEvent(store.TokenMinted, out)}, nil
 	})
 	if err != nil {
 		return store.Token{}, fmt.Errorf("sqlstore: add token: %w", err)
@@ -229,17 +237,15 @@ func (s *Store) ListTokens(ctx context.Context, accountID string) ([]store.Token
 
 // RevokeToken implements store.Tokens.
 func (s *Store) RevokeToken(ctx context.Context, accountID, tokenID string) error {
-	err := s.write(ctx, func(q q) error {
-		res, err := q.exec(ctx, "DELETE FROM scimkit_tokens WHERE account_id = ? AND id = ?", accountID, tokenID)
+	err := s.writeFeed(ctx, accountID, func(q q) ([]store.Event, error) {
+		t, err := scanToken(q.row(ctx, "DELETE FROM scimkit_tokens WHERE account_id = ? AND id = ? RETURNING "+tokenCols, accountID, tokenID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("token %q: %w", tokenID, store.ErrNotFound)
+		}
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return fmt.Errorf("token %q: %w", tokenID, store.ErrNotFound)
-		}
-		return nil
+		return []store.Event{store.TokenEvent(store.TokenRevoked, t)}, nil
 	})
 	if err != nil {
 		return fmt.Errorf("sqlstore: revoke token: %w", err)

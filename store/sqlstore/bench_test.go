@@ -97,7 +97,7 @@ func benchDirectory(b *testing.B, dsn string) {
 	addMember := func(b *testing.B, g store.Group) {
 		for i := 0; b.Loop(); i++ {
 			id := ids[users+i%spare]
-			if _, err := s.UpdateGroup(ctx, "big", g.ID, store.GroupUpdate{AddMembers: []string{id}}); err != nil {
+			if _, _, err := s.UpdateGroup(ctx, "big", g.ID, store.GroupUpdate{AddMembers: []string{id}}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -44,11 +44,22 @@
 //     folding, invisible characters dropped); a record whose new fold
 //     would have collided with another's kept its old one, so the upgrade
 //     merged and refused nothing.
-//   - Optimistic concurrency: a user update is one UPDATE ... WHERE
-//     version = ?; a group update locks the group row while it checks the
-//     version and applies its membership deltas, each one row inserted or
-//     deleted, so adding a member costs the same in a group of ten or of a
-//     hundred thousand.
+//   - The change feed: every write transaction first locks its account's
+//     row (SELECT ... FOR UPDATE on PostgreSQL; SQLite's write lock), then
+//     makes its change, then numbers its events from the account's last
+//     sequence number and inserts them into scimkit_events, all before the
+//     commit. Writes to one account are thereby serialised (writes to
+//     different accounts are not), every write takes its locks in the same
+//     order (account, then records), and sequence numbers follow commit
+//     order without a gap: a rolled-back write leaves nothing. Cursors and
+//     leases are rows of scimkit_feed_consumers; a lease is taken with one
+//     conditional upsert.
+//   - Optimistic concurrency: a user update checks the version of the user
+//     it read under the account lock; a group update locks the group row
+//     while it checks the version and applies its membership deltas, each
+//     one row inserted or deleted (RETURNING tells which really changed),
+//     so adding a member costs the same in a group of ten or of a hundred
+//     thousand.
 //   - Filters become SQL over bound parameters only; LIKE (PostgreSQL) and
 //     GLOB (SQLite) patterns escape their wildcards. Emails and members are
 //     matched with IN subqueries on their own tables, so Entra's lookup
@@ -58,8 +69,9 @@
 //     however deep they go: the account row counts them, and a page that
 //     continues the previous one starts from where it ended. Other filters
 //     cost O(matches) for their total; see the comment in list.go.
-//   - Reminder claims use SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL:
-//     replicas running the reminder pass at once each claim different users.
+//   - Reminder claims hold the account row like every write: replicas
+//     running the reminder pass at once claim one after the other, each
+//     user once.
 //   - Times are stored as Unix nanoseconds (UTC), so they read back exactly
 //     and meta.created filters compare as in Go; times outside the years
 //     1678 to 2262 are clamped.

@@ -65,7 +65,7 @@ func BulkCreateUsers(ctx context.Context, s *Store, accountID string, n int) ([]
 // BulkAddMembers adds the users to the group in one transaction, without
 // bumping the group's version.
 func BulkAddMembers(ctx context.Context, s *Store, accountID, groupID string, ids []string) error {
-	return s.write(ctx, func(q q) error { return addMembers(ctx, q, accountID, groupID, ids) })
+	return s.write(ctx, func(q q) error { _, err := addMembers(ctx, q, accountID, groupID, ids); return err })
 }
 
 // Analyze brings the planner statistics up to date (and, on PostgreSQL,

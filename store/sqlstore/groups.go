@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/scimkit/scimkit/store"
 )
@@ -112,8 +113,10 @@ func checkMembers(ctx context.Context, q q, accountID string, ids []string) erro
 	return nil
 }
 
-// addMembers inserts the memberships, in order, skipping those that exist.
-func addMembers(ctx context.Context, q q, accountID, groupID string, ids []string) error {
+// addMembers inserts the memberships, in order, skipping those that exist,
+// and returns the ids it inserted, in the order given.
+func addMembers(ctx context.Context, q q, accountID, groupID string, ids []string) ([]string, error) {
+	inserted := make(map[string]bool, len(ids))
 	for _, c := range chunk(ids, idChunk/3) {
 		var (
 			values string
@@ -126,22 +129,46 @@ func addMembers(ctx context.Context, q q, accountID, groupID string, ids []strin
 			values += "(?, ?, ?)"
 			args = append(args, accountID, groupID, id)
 		}
-		if _, err := q.exec(ctx, "INSERT INTO scimkit_group_members (account_id, group_id, user_id) VALUES "+values+
-			" ON CONFLICT (account_id, group_id, user_id) DO NOTHING", args...); err != nil {
-			return err
+		got, err := queryStrings(ctx, q, "INSERT INTO scimkit_group_members (account_id, group_id, user_id) VALUES "+values+
+			" ON CONFLICT (account_id, group_id, user_id) DO NOTHING RETURNING user_id", args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range got {
+			inserted[id] = true
 		}
 	}
-	return nil
+	return inOrder(ids, inserted), nil
 }
 
-func removeMembers(ctx context.Context, q q, accountID, groupID string, ids []string) error {
+// removeMembers deletes the memberships and returns the ids it deleted, in
+// the order given.
+func removeMembers(ctx context.Context, q q, accountID, groupID string, ids []string) ([]string, error) {
+	deleted := make(map[string]bool, len(ids))
 	for _, c := range chunk(ids, idChunk) {
-		if _, err := q.exec(ctx, "DELETE FROM scimkit_group_members WHERE account_id = ? AND group_id = ? AND user_id IN ("+
-			placeholders(len(c))+")", anys([]any{accountID, groupID}, c)...); err != nil {
-			return err
+		got, err := queryStrings(ctx, q, "DELETE FROM scimkit_group_members WHERE account_id = ? AND group_id = ? AND user_id IN ("+
+			placeholders(len(c))+") RETURNING user_id", anys([]any{accountID, groupID}, c)...)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range got {
+			deleted[id] = true
 		}
 	}
-	return nil
+	return inOrder(ids, deleted), nil
+}
+
+// inOrder returns the ids (each once) that are in set, in the order of ids
+// (RETURNING promises no order).
+func inOrder(ids []string, set map[string]bool) []string {
+	var out []string
+	for _, id := range ids {
+		if set[id] {
+			out = append(out, id)
+			delete(set, id)
+		}
+	}
+	return out
 }
 
 // memberErr turns a foreign key violation on a membership insert (a user
@@ -169,24 +196,28 @@ func (s *Store) CreateGroup(ctx context.Context, accountID string, g store.Group
 	g.ID = s.newID()
 	now := s.stamp()
 	g.Created, g.Modified, g.Version = now, now, 1
-	err := s.write(ctx, func(q q) error {
+	err := s.writeFeed(ctx, accountID, func(q q) ([]store.Event, error) {
 		if err := bumpCounter(ctx, q, accountID, "group_count", 1, "groups_gen"); err != nil {
-			return err
+			return nil, err
 		}
 		if err := countManaged(ctx, q, accountID, g.Managed, 1); err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := q.exec(ctx, `INSERT INTO scimkit_groups
 			(account_id, id, external_id, display_name, display_name_fold, managed, privileged, linked, created, modified, version)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
 			accountID, g.ID, g.ExternalID, g.DisplayName, store.Fold(g.DisplayName), g.Managed, g.Privileged, g.Linked,
 			toNanos(now), toNanos(now)); err != nil {
-			return s.d.conflict(err, groupConflicts(&g))
+			return nil, s.d.conflict(err, groupConflicts(&g))
 		}
 		if err := checkMembers(ctx, q, accountID, members); err != nil {
-			return err
+			return nil, err
 		}
-		return s.memberErr(addMembers(ctx, q, accountID, g.ID, members), members)
+		added, err := addMembers(ctx, q, accountID, g.ID, members)
+		if err != nil {
+			return nil, s.memberErr(err, members)
+		}
+		return store.GroupEvents(nil, &g, added, nil), nil
 	})
 	if err != nil {
 		return store.Group{}, fmt.Errorf("sqlstore: create group: %w", err)
@@ -199,39 +230,39 @@ func (s *Store) CreateGroup(ctx context.Context, accountID string, g store.Group
 // checked and the changes applied, so concurrent updates serialise and a
 // stale one fails. Membership deltas touch only the rows they name: adding
 // one member to a group of 100,000 inserts one row.
-func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store.GroupUpdate) (store.Group, error) {
+func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store.GroupUpdate) (store.Group, store.MemberDelta, error) {
 	if err := ctx.Err(); err != nil {
-		return store.Group{}, err
+		return store.Group{}, store.MemberDelta{}, err
 	}
 	if err := validateGroupUpdate(&upd); err != nil {
-		return store.Group{}, fmt.Errorf("sqlstore: update group %q: %w", id, err)
+		return store.Group{}, store.MemberDelta{}, fmt.Errorf("sqlstore: update group %q: %w", id, err)
 	}
 	now := s.stamp()
-	var out store.Group
-	err := s.write(ctx, func(q q) error {
+	var (
+		out   store.Group
+		delta store.MemberDelta
+	)
+	err := s.writeFeed(ctx, accountID, func(q q) ([]store.Event, error) {
 		if upd.Managed != nil {
 			// The change may move the group in or out of the managed
-			// listing: take the account row (always before a group row,
-			// as CreateGroup and DeleteGroup do) to recount and to bump
-			// the generation that guards that listing's cursors.
+			// listing: recount and bump the generation that guards that
+			// listing's cursors (the account row is already held).
 			if err := bumpCounter(ctx, q, accountID, "group_count", 0, "groups_gen"); err != nil {
-				if errors.Is(err, store.ErrNotFound) {
-					return store.ErrNotFound
-				}
-				return err
+				return nil, err
 			}
 		}
 		g, seq, err := scanGroup(q.row(ctx, "SELECT "+groupReadCols+" FROM scimkit_groups g WHERE g.account_id = ? AND g.id = ?"+
 			s.d.forUpdate(), accountID, id))
 		if errors.Is(err, sql.ErrNoRows) {
-			return store.ErrNotFound
+			return nil, store.ErrNotFound
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if upd.Version != 0 && upd.Version != g.Version {
-			return store.ErrVersionMismatch
+			return nil, store.ErrVersionMismatch
 		}
+		before := g
 		if upd.DisplayName != nil {
 			g.DisplayName = *upd.DisplayName
 		}
@@ -245,7 +276,7 @@ func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store
 				delta = 1
 			}
 			if err := countManaged(ctx, q, accountID, true, delta); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		if upd.Privileged != nil {
@@ -260,18 +291,18 @@ func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store
 			managed = ?, privileged = ?, linked = ?, modified = ?, version = ? WHERE seq = ?`,
 			g.ExternalID, g.DisplayName, store.Fold(g.DisplayName), g.Managed, g.Privileged, g.Linked,
 			toNanos(now), g.Version, seq); err != nil {
-			return s.d.conflict(err, groupConflicts(&g))
+			return nil, s.d.conflict(err, groupConflicts(&g))
 		}
 		add, remove := dedupe(upd.AddMembers), dedupe(upd.RemoveMembers)
 		if upd.ReplaceMembers {
 			want := dedupe(upd.Members)
-			current, err := queryStrings(ctx, q, "SELECT user_id FROM scimkit_group_members WHERE account_id = ? AND group_id = ?",
+			current, err := queryStrings(ctx, q, "SELECT user_id FROM scimkit_group_members WHERE account_id = ? AND group_id = ? ORDER BY seq",
 				accountID, id)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if err := checkMembers(ctx, q, accountID, want); err != nil {
-				return err
+				return nil, err
 			}
 			keep := make(map[string]bool, len(want))
 			for _, m := range want {
@@ -284,21 +315,23 @@ func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store
 			remove = slices.DeleteFunc(current, func(m string) bool { return keep[m] })
 			add = slices.DeleteFunc(want, func(m string) bool { return have[m] })
 		} else if err := checkMembers(ctx, q, accountID, add); err != nil {
-			return err
+			return nil, err
 		}
-		if err := removeMembers(ctx, q, accountID, id, remove); err != nil {
-			return err
+		removed, err := removeMembers(ctx, q, accountID, id, remove)
+		if err != nil {
+			return nil, err
 		}
-		if err := addMembers(ctx, q, accountID, id, add); err != nil {
-			return s.memberErr(err, add)
+		added, err := addMembers(ctx, q, accountID, id, add)
+		if err != nil {
+			return nil, s.memberErr(err, add)
 		}
-		out = g
-		return nil
+		out, delta = g, store.MemberDelta{Added: added, Removed: removed}
+		return store.GroupEvents(&before, &g, added, removed), nil
 	})
 	if err != nil {
-		return store.Group{}, fmt.Errorf("sqlstore: update group %q: %w", id, err)
+		return store.Group{}, store.MemberDelta{}, fmt.Errorf("sqlstore: update group %q: %w", id, err)
 	}
-	return out, nil
+	return out, delta, nil
 }
 
 // countManaged adds delta to the account's count of managed groups when
@@ -332,22 +365,21 @@ func validateGroupUpdate(upd *store.GroupUpdate) error {
 
 // DeleteGroup implements store.Groups.
 func (s *Store) DeleteGroup(ctx context.Context, accountID, id string) error {
-	err := s.write(ctx, func(q q) error {
+	err := s.writeFeed(ctx, accountID, func(q q) ([]store.Event, error) {
 		if err := bumpCounter(ctx, q, accountID, "group_count", -1, "groups_gen"); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("group %q: %w", id, store.ErrNotFound)
-			}
-			return err
+			return nil, err
 		}
-		var managed bool
-		err := q.row(ctx, "DELETE FROM scimkit_groups WHERE account_id = ? AND id = ? RETURNING managed", accountID, id).Scan(&managed)
+		g, _, err := scanGroup(q.row(ctx, "DELETE FROM scimkit_groups WHERE account_id = ? AND id = ? RETURNING "+strings.ReplaceAll(groupReadCols, "g.", ""), accountID, id))
 		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("group %q: %w", id, store.ErrNotFound)
+			return nil, fmt.Errorf("group %q: %w", id, store.ErrNotFound)
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return countManaged(ctx, q, accountID, managed, -1)
+		if err := countManaged(ctx, q, accountID, g.Managed, -1); err != nil {
+			return nil, err
+		}
+		return store.GroupEvents(&g, nil, nil, nil), nil
 	})
 	if err != nil {
 		return fmt.Errorf("sqlstore: delete group: %w", err)

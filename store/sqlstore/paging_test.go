@@ -92,7 +92,7 @@ func TestRandomPagingMatchesMemstore(t *testing.T) {
 			case op == 7 && len(groups) > 0:
 				id, managed := groups[rng.IntN(len(groups))], rng.IntN(2) == 0
 				both(step, "set managed", func(s store.Store) error {
-					_, err := s.UpdateGroup(ctx, "acme", id, store.GroupUpdate{Managed: &managed})
+					_, _, err := s.UpdateGroup(ctx, "acme", id, store.GroupUpdate{Managed: &managed})
 					return err
 				})
 			case op == 8 && len(groups) > 0 && len(users) > 0:
@@ -120,9 +120,9 @@ func TestRandomPagingMatchesMemstore(t *testing.T) {
 					upd = store.GroupUpdate{AddMembers: add, RemoveMembers: remove}
 				}
 				sqlS := replicas[rng.IntN(2)]
-				mg, err := mem.UpdateGroup(ctx, "acme", gid, upd)
+				mg, _, err := mem.UpdateGroup(ctx, "acme", gid, upd)
 				require.NoError(t, err)
-				sg, err := sqlS.UpdateGroup(ctx, "acme", gid, upd)
+				sg, _, err := sqlS.UpdateGroup(ctx, "acme", gid, upd)
 				require.NoError(t, err)
 				require.Equal(t, mg.Version, sg.Version, "step %d: group version", step)
 				mm, err := mem.Members(ctx, "acme", gid)

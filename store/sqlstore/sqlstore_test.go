@@ -89,10 +89,10 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		old := open(t, dsn, sqlstore.WithMaxMigration(1))
-		_, err := old.CreateAccount(ctx, store.Account{ID: "acme"})
-		require.NoError(t, err)
-		// The groups as release 1 wrote them (today's CreateGroup needs
-		// schema version 2).
+		// The account and groups as release 1 wrote them (today's
+		// CreateAccount needs schema version 3, CreateGroup version 2).
+		require.NoError(t, sqlstore.Exec(ctx, old, `INSERT INTO scimkit_accounts (id, provisioning_enabled, allowed_domains,
+			created, modified, version) VALUES ('acme', FALSE, '[]', 0, 0, 1)`))
 		for i, managed := range []bool{true, false, true} {
 			require.NoError(t, sqlstore.Exec(ctx, old, `INSERT INTO scimkit_groups (account_id, id, display_name,
 				display_name_fold, managed, privileged, linked, created, modified, version)
@@ -288,7 +288,7 @@ func TestReplicasAddMembersWithoutLostUpdates(t *testing.T) {
 		for r, s := range []*sqlstore.Store{a, b} {
 			wg.Go(func() {
 				for _, id := range ids[r*per : (r+1)*per] {
-					_, err := s.UpdateGroup(ctx, "acme", g.ID, store.GroupUpdate{AddMembers: []string{id}})
+					_, _, err := s.UpdateGroup(ctx, "acme", g.ID, store.GroupUpdate{AddMembers: []string{id}})
 					assert.NoError(t, err)
 				}
 			})
@@ -434,7 +434,7 @@ func TestTextThatCannotBeStored(t *testing.T) {
 			_, err = s.ListUsers(ctx, "acme", store.Query{Count: 10,
 				Filter: store.Compare{Attr: store.AttrExternalID, Op: store.OpNe, Value: bad}})
 			assert.ErrorIs(t, err, store.ErrInvalid, "filter on %q", bad)
-			_, err = s.UpdateGroup(ctx, "acme", bad, store.GroupUpdate{})
+			_, _, err = s.UpdateGroup(ctx, "acme", bad, store.GroupUpdate{})
 			assert.ErrorIs(t, err, store.ErrInvalid, "update group %q", bad)
 			ok.Title = bad
 			_, err = s.UpdateUser(ctx, "acme", ok)

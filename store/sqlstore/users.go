@@ -1,13 +1,11 @@
 package sqlstore
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -224,23 +222,27 @@ func (s *Store) CreateUser(ctx context.Context, accountID string, u store.User) 
 	u.ID = s.newID()
 	now := s.stamp()
 	u.Created, u.Modified, u.Version = now, now, 1
-	err = s.write(ctx, func(q q) error {
+	out := normaliseUser(u)
+	err = s.writeFeed(ctx, accountID, func(q q) ([]store.Event, error) {
 		if err := bumpCounter(ctx, q, accountID, "user_count", 1, "users_gen"); err != nil {
-			return err
+			return nil, err
 		}
 		var seq int64
 		err := q.row(ctx, "INSERT INTO scimkit_users (account_id, id, "+strings.Join(userWriteCols, ", ")+
 			", created, modified, version) VALUES (?, ?, "+placeholders(len(args))+", ?, ?, 1) RETURNING seq",
 			append(append([]any{accountID, u.ID}, args...), toNanos(now), toNanos(now))...).Scan(&seq)
 		if err != nil {
-			return s.d.conflict(err, userConflicts(&u))
+			return nil, s.d.conflict(err, userConflicts(&u))
 		}
-		return insertEmails(ctx, q, accountID, seq, u.Emails)
+		if err := insertEmails(ctx, q, accountID, seq, u.Emails); err != nil {
+			return nil, err
+		}
+		return store.UserEvents(nil, &out), nil
 	})
 	if err != nil {
 		return store.User{}, fmt.Errorf("sqlstore: create user: %w", err)
 	}
-	return normaliseUser(u), nil
+	return out, nil
 }
 
 // normaliseUser returns u as reading it back would: times in UTC at the
@@ -348,61 +350,95 @@ func (s *Store) UpdateUser(ctx context.Context, accountID string, u store.User) 
 		set[i] = c + " = ?"
 	}
 	expected := u.Version
-	err = s.write(ctx, func(q q) error {
-		// The new version goes into a local: a transaction that is retried
-		// after an abort must still compare against the expected one.
-		var seq, created, version int64
-		err := q.row(ctx, "UPDATE scimkit_users SET "+strings.Join(set, ", ")+
-			", modified = ?, version = version + 1 WHERE account_id = ? AND id = ? AND version = ? RETURNING seq, created, version",
-			append(args, toNanos(now), accountID, u.ID, expected)...).Scan(&seq, &created, &version)
+	var out store.User
+	err = s.writeFeed(ctx, accountID, func(q q) ([]store.Event, error) {
+		// The account row is locked: nobody else writes the user until
+		// the commit, so the user read here is the one updated below.
+		prev, err := usersWhere(ctx, q, "u.account_id = ? AND u.id = ?", accountID, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(prev) == 0 {
+			return nil, store.ErrNotFound
+		}
+		if prev[0].Version != expected {
+			return nil, store.ErrVersionMismatch
+		}
+		var seq int64
+		err = q.row(ctx, "UPDATE scimkit_users SET "+strings.Join(set, ", ")+
+			", modified = ?, version = version + 1 WHERE account_id = ? AND id = ? AND version = ? RETURNING seq",
+			append(args, toNanos(now), accountID, u.ID, expected)...).Scan(&seq)
 		if errors.Is(err, sql.ErrNoRows) {
-			return s.missingOrStale(ctx, q, "SELECT 1 FROM scimkit_users WHERE account_id = ? AND id = ?", accountID, u.ID)
+			return nil, s.missingOrStale(ctx, q, "SELECT 1 FROM scimkit_users WHERE account_id = ? AND id = ?", accountID, u.ID)
 		}
 		if err != nil {
-			return s.d.conflict(err, userConflicts(&u))
+			return nil, s.d.conflict(err, userConflicts(&u))
 		}
-		u.Created, u.Modified, u.Version = fromNanos(created), now, version
 		if _, err := q.exec(ctx, "DELETE FROM scimkit_user_emails WHERE user_seq = ?", seq); err != nil {
-			return err
+			return nil, err
 		}
-		return insertEmails(ctx, q, accountID, seq, u.Emails)
+		if err := insertEmails(ctx, q, accountID, seq, u.Emails); err != nil {
+			return nil, err
+		}
+		// The new version goes into a copy: a transaction that is retried
+		// after an abort must still compare against the expected one.
+		out = u
+		out.Created, out.Modified, out.Version = prev[0].Created, now, expected+1
+		out = normaliseUser(out)
+		return store.UserEvents(&prev[0], &out), nil
 	})
 	if err != nil {
 		return store.User{}, fmt.Errorf("sqlstore: update user %q: %w", u.ID, err)
 	}
-	return normaliseUser(u), nil
+	return out, nil
 }
 
 // DeleteUser implements store.Users. The user's emails and memberships go
 // with it (ON DELETE CASCADE), in the same transaction.
 func (s *Store) DeleteUser(ctx context.Context, accountID, id string) error {
-	err := s.write(ctx, func(q q) error {
+	err := s.writeFeed(ctx, accountID, func(q q) ([]store.Event, error) {
 		if err := bumpCounter(ctx, q, accountID, "user_count", -1, "users_gen"); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("user %q: %w", id, store.ErrNotFound)
-			}
-			return err
+			return nil, err
 		}
 		// Lock the user first: a concurrent membership insert (whose
 		// foreign key check takes a key-share lock on the user) then either
 		// finished before, and its group is bumped below, or fails after.
-		var seq int64
-		err := q.row(ctx, "SELECT seq FROM scimkit_users WHERE account_id = ? AND id = ?"+s.d.forUpdate(), accountID, id).Scan(&seq)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("user %q: %w", id, store.ErrNotFound)
-		}
+		us, err := usersWhere(ctx, q, "u.account_id = ? AND u.id = ?", accountID, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
+		if len(us) == 0 {
+			return nil, fmt.Errorf("user %q: %w", id, store.ErrNotFound)
+		}
+		var seq int64
+		err = q.row(ctx, "SELECT seq FROM scimkit_users WHERE account_id = ? AND id = ?"+s.d.forUpdate(), accountID, id).Scan(&seq)
+		if err != nil {
+			return nil, err
+		}
+		evs := store.UserEvents(&us[0], nil)
 		// Every group that loses the user as a member gets a new version,
-		// as for any membership change.
-		if _, err := q.exec(ctx, `UPDATE scimkit_groups SET version = version + 1, modified = ?
-			WHERE account_id = ? AND id IN (SELECT m.group_id FROM scimkit_group_members m WHERE m.account_id = ? AND m.user_id = ?)`,
-			toNanos(s.stamp()), accountID, accountID, id); err != nil {
-			return err
+		// as for any membership change, and an event saying so.
+		groups, err := groupsWhere(ctx, q, `g.account_id = ? AND g.id IN (
+			SELECT m.group_id FROM scimkit_group_members m WHERE m.account_id = ? AND m.user_id = ?)`, accountID, accountID, id)
+		if err != nil {
+			return nil, err
+		}
+		if len(groups) > 0 {
+			now := s.stamp()
+			if _, err := q.exec(ctx, `UPDATE scimkit_groups SET version = version + 1, modified = ?
+				WHERE account_id = ? AND id IN (SELECT m.group_id FROM scimkit_group_members m WHERE m.account_id = ? AND m.user_id = ?)`,
+				toNanos(now), accountID, accountID, id); err != nil {
+				return nil, err
+			}
+			for _, prev := range groups {
+				after := prev
+				after.Version++
+				after.Modified = now
+				evs = append(evs, store.GroupEvents(&prev, &after, nil, []string{id})...)
+			}
 		}
 		_, err = q.exec(ctx, "DELETE FROM scimkit_users WHERE seq = ?", seq)
-		return err
+		return evs, err
 	})
 	if err != nil {
 		return fmt.Errorf("sqlstore: delete user: %w", err)
@@ -433,13 +469,10 @@ func (s *Store) GroupsOfUser(ctx context.Context, accountID, userID string) ([]s
 	return out, nil
 }
 
-// ClaimReminders implements store.Reminders. On PostgreSQL the candidates
-// are locked with FOR UPDATE SKIP LOCKED, so concurrent passes on several
-// replicas split the work instead of waiting, and a row another pass
-// claimed first is re-checked and dropped; on SQLite the transaction holds
-// the database's write lock. Either way each user is claimed once. A user
-// whose row is locked by some other write at that instant is left for the
-// next pass.
+// ClaimReminders implements store.Reminders. The transaction holds the
+// account row (as every write of the account does), so concurrent passes
+// on several replicas run one after the other and each user is claimed
+// once.
 func (s *Store) ClaimReminders(ctx context.Context, accountID string, invitedBefore, now time.Time, limit int) ([]store.User, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -449,51 +482,55 @@ func (s *Store) ClaimReminders(ctx context.Context, accountID string, invitedBef
 	}
 	stamp := s.stamp()
 	var out []store.User
-	err := s.write(ctx, func(q q) error {
-		if err := accountExists(ctx, q, accountID); err != nil {
-			return err
-		}
-		lock := ""
-		if s.d == dialectPostgres {
-			lock = " FOR UPDATE SKIP LOCKED"
-		}
-		rows, err := q.query(ctx, `UPDATE scimkit_users SET reminded_at = ?, modified = ?, version = version + 1
-			WHERE seq IN (
-				SELECT c.seq FROM scimkit_users c
-				WHERE c.account_id = ? AND c.state = ? AND c.invited_at IS NOT NULL AND c.invited_at <= ? AND c.reminded_at IS NULL
-				ORDER BY c.seq LIMIT ?`+lock+`)
-			RETURNING seq`,
-			toNanos(now), toNanos(stamp), accountID, string(store.StateInvited), toNanos(invitedBefore), limit)
+	err := s.writeFeed(ctx, accountID, func(q q) ([]store.Event, error) {
+		rows, err := q.query(ctx, `SELECT c.seq, c.modified FROM scimkit_users c
+			WHERE c.account_id = ? AND c.state = ? AND c.invited_at IS NOT NULL AND c.invited_at <= ? AND c.reminded_at IS NULL
+			ORDER BY c.seq LIMIT ?`, accountID, string(store.StateInvited), toNanos(invitedBefore), limit)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		var seqs []any
+		prevModified := map[int64]int64{}
 		for rows.Next() {
-			var seq int64
-			if err := rows.Scan(&seq); err != nil {
+			var seq, modified int64
+			if err := rows.Scan(&seq, &modified); err != nil {
 				_ = rows.Close()
-				return err
+				return nil, err
 			}
 			seqs = append(seqs, seq)
+			prevModified[seq] = modified
 		}
 		if err := rows.Err(); err != nil {
-			return err
+			return nil, err
 		}
 		_ = rows.Close()
+		for start := 0; start < len(seqs); start += idChunk {
+			part := seqs[start:min(start+idChunk, len(seqs))]
+			if _, err := q.exec(ctx, "UPDATE scimkit_users SET reminded_at = ?, modified = ?, version = version + 1 WHERE seq IN ("+
+				placeholders(len(part))+")", append([]any{toNanos(now), toNanos(stamp)}, part...)...); err != nil {
+				return nil, err
+			}
+		}
 		// Read the claimed users back, in creation order, a chunk of seqs
-		// at a time (RETURNING gives no order, and a large limit would
-		// exceed the databases' limits on bound parameters).
-		slices.SortFunc(seqs, func(a, b any) int { return cmp.Compare(a.(int64), b.(int64)) })
+		// at a time (a large limit would exceed the databases' limits on
+		// bound parameters).
 		out = []store.User{}
+		var evs []store.Event
 		for start := 0; start < len(seqs); start += idChunk {
 			part := seqs[start:min(start+idChunk, len(seqs))]
 			us, err := usersWhere(ctx, q, "u.seq IN ("+placeholders(len(part))+")", part...)
 			if err != nil {
-				return err
+				return nil, err
+			}
+			for i, u := range us {
+				prev := u.Clone()
+				prev.RemindedAt, prev.Version = time.Time{}, u.Version-1
+				prev.Modified = fromNanos(prevModified[part[i].(int64)])
+				evs = append(evs, store.UserEvents(&prev, &u)...)
 			}
 			out = append(out, us...)
 		}
-		return nil
+		return evs, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: claim reminders: %w", err)

@@ -121,7 +121,7 @@ var concurrencyTests = []test{
 		}
 		g := createGroup(t, s, acct, store.Group{DisplayName: "Big"})
 		errs := race(64, func(i int) error {
-			_, err := s.UpdateGroup(t.Context(), acct, g.ID, store.GroupUpdate{AddMembers: []string{ids[i]}})
+			_, _, err := s.UpdateGroup(t.Context(), acct, g.ID, store.GroupUpdate{AddMembers: []string{ids[i]}})
 			return err
 		})
 		for i, err := range errs {
@@ -154,7 +154,7 @@ var concurrencyTests = []test{
 		acct := newAccount(t, s)
 		g := createGroup(t, s, acct, store.Group{DisplayName: "G"})
 		errs := race(16, func(i int) error {
-			_, err := s.UpdateGroup(t.Context(), acct, g.ID, store.GroupUpdate{Version: g.Version, DisplayName: ptr(fmt.Sprintf("G%d", i))})
+			_, _, err := s.UpdateGroup(t.Context(), acct, g.ID, store.GroupUpdate{Version: g.Version, DisplayName: ptr(fmt.Sprintf("G%d", i))})
 			return err
 		})
 		w := oneWinner(t, errs, store.ErrVersionMismatch, "of concurrent UpdateGroup calls carrying the same Version exactly one wins")
@@ -212,7 +212,7 @@ var concurrencyTests = []test{
 			if i%2 == 0 {
 				return s.DeleteUser(t.Context(), acct, id)
 			}
-			_, err := s.UpdateGroup(t.Context(), acct, g.ID, store.GroupUpdate{AddMembers: []string{id}})
+			_, _, err := s.UpdateGroup(t.Context(), acct, g.ID, store.GroupUpdate{AddMembers: []string{id}})
 			if errors.Is(err, store.ErrUnknownMember) {
 				return nil // the delete came first
 			}

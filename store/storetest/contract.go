@@ -152,7 +152,9 @@ var contractTests = []test{
 // connections to one database, as several replicas of a host would have).
 // Of concurrent creates of one userName through different replicas exactly
 // one wins; concurrent member adds through different replicas all land;
-// each reminder is claimed by exactly one replica. An adapter whose
+// each reminder is claimed by exactly one replica; writers on every
+// replica give one account's feed 1..N without gap; one replica gets a
+// lease. An adapter whose
 // locking is only in-process fails it. memstore, which cannot be shared
 // between processes, runs it with the same Store several times.
 func RunReplicas(t *testing.T, newReplicas func(t *testing.T) []store.Store) {
@@ -175,7 +177,7 @@ func RunReplicas(t *testing.T, newReplicas func(t *testing.T) []store.Store) {
 			ids = append(ids, createUser(t, rs[0], acct, user(randomID()+"@example.com")).ID)
 		}
 		errs := race(len(ids), func(i int) error {
-			_, err := rs[i%len(rs)].UpdateGroup(context.Background(), acct, g.ID, store.GroupUpdate{AddMembers: []string{ids[i]}})
+			_, _, err := rs[i%len(rs)].UpdateGroup(context.Background(), acct, g.ID, store.GroupUpdate{AddMembers: []string{ids[i]}})
 			return err
 		})
 		if err := errors.Join(errs...); err != nil {
@@ -226,6 +228,12 @@ func RunReplicas(t *testing.T, newReplicas func(t *testing.T) []store.Store) {
 			fail(t, "every due reminder is claimed", "claimed %d, want %d", len(count), n)
 		}
 	})
+	runFeedReplicas(t, newReplicas)
+}
+
+func runFeedReplicas(t *testing.T, newReplicas func(t *testing.T) []store.Store) {
+	t.Run("Replicas/one feed, no gap", func(t *testing.T) { checkGapless(t, replicas(t, newReplicas)) })
+	t.Run("Replicas/one lease holder", func(t *testing.T) { checkLeaseRace(t, replicas(t, newReplicas)) })
 }
 
 func replicas(t *testing.T, newReplicas func(t *testing.T) []store.Store) []store.Store {

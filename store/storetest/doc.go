@@ -3,10 +3,15 @@
 // Run checks every rule the package store documents (accounts, tokens,
 // users and their lookups, uniqueness, versions, listing and paging, every
 // filter operator, groups and memberships, invite reminders, account
-// isolation, context cancellation, copies); RunConcurrency checks the
-// promises that need many goroutines (exactly one winner of concurrent
-// conflicting writes, no lost membership change, no reminder claimed
-// twice). An adapter's test is then a few lines:
+// isolation, context cancellation, copies, and the change feed: every
+// write's events with their types, data and actor, nothing appended by a
+// refused or empty write, the delta UpdateGroup reports, paging, pruning,
+// cursors and leases); RunConcurrency checks the promises that need many
+// goroutines (exactly one winner of concurrent conflicting writes, no lost
+// membership change, no reminder claimed twice, 64 concurrent writers to
+// one account numbered 1..N without gap or repetition while a reader
+// follows, one winner of a lease); RunReplicas checks the cross-process
+// ones with several Store values on one database. An adapter's test is then a few lines:
 //
 //	func TestStore(t *testing.T) {
 //		newStore := func(t *testing.T) store.Store { return mystore.New(...) }

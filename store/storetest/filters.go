@@ -328,7 +328,7 @@ var filterTests = []test{
 		eng := createGroup(t, s, acct, store.Group{DisplayName: "Engineering", Managed: true, Linked: true}, alice, bob)
 		sales := createGroup(t, s, acct, store.Group{DisplayName: "Sales", ExternalID: "g-sales"}, eve)
 		owners := createGroup(t, s, acct, store.Group{DisplayName: "Owners", Privileged: true})
-		_, err := s.UpdateGroup(ctx, acct, sales.ID, store.GroupUpdate{Managed: ptr(true)})
+		_, _, err := s.UpdateGroup(ctx, acct, sales.ID, store.GroupUpdate{Managed: ptr(true)})
 		noErr(t, err, "UpdateGroup must succeed")
 		p, err := s.ListGroups(ctx, acct, store.Query{Count: 10})
 		noErr(t, err, "ListGroups must succeed")

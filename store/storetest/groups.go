@@ -113,7 +113,7 @@ var groupTests = []test{
 		step := func(upd store.GroupUpdate, want []string, rule string) {
 			t.Helper()
 			before := getGroup(t, s, acct, g.ID)
-			got, err := s.UpdateGroup(ctx, acct, g.ID, upd)
+			got, _, err := s.UpdateGroup(ctx, acct, g.ID, upd)
 			noErr(t, err, rule)
 			if got.Version != before.Version+1 || got.ID != g.ID || got.DisplayName != before.DisplayName {
 				fail(t, "every successful UpdateGroup bumps the version by one, membership changes included", "got %+v, was %+v", got, before)
@@ -138,7 +138,7 @@ var groupTests = []test{
 		ctx := t.Context()
 		acct, _ := groupFixture(t, s, 1)
 		g := createGroup(t, s, acct, store.Group{DisplayName: "Old", ExternalID: "ext-old"})
-		got, err := s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{Version: g.Version,
+		got, _, err := s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{Version: g.Version,
 			DisplayName: ptr("New"), ExternalID: ptr("ext-new"), Managed: ptr(true), Privileged: ptr(true), Linked: ptr(true)})
 		noErr(t, err, "UpdateGroup with the current version must succeed")
 		want := g
@@ -156,12 +156,12 @@ var groupTests = []test{
 		if x, err := s.GroupByDisplayName(ctx, acct, "NEW"); err != nil || x.ID != g.ID {
 			fail(t, "after a rename the new displayName finds the group", "got %v, %v", x.ID, err)
 		}
-		got, err = s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{DisplayName: ptr("NEW"), ExternalID: ptr(""), Managed: ptr(false)})
+		got, _, err = s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{DisplayName: ptr("NEW"), ExternalID: ptr(""), Managed: ptr(false)})
 		noErr(t, err, "UpdateGroup may change the case of the group's own displayName and clear its externalId (Version 0: no check)")
 		if got.DisplayName != "NEW" || got.ExternalID != "" || got.Managed || !got.Privileged || !got.Linked || got.Version != 3 {
 			fail(t, "nil fields of GroupUpdate leave things as they are", "got %+v", got)
 		}
-		_, err = s.UpdateGroup(ctx, acct, "no-such-group", store.GroupUpdate{DisplayName: ptr("X")})
+		_, _, err = s.UpdateGroup(ctx, acct, "no-such-group", store.GroupUpdate{DisplayName: ptr("X")})
 		isErr(t, err, store.ErrNotFound, "UpdateGroup of an unknown group is ErrNotFound")
 	}},
 	{"UpdateRefused", func(t *testing.T, s store.Store) {
@@ -169,7 +169,7 @@ var groupTests = []test{
 		acct, u := groupFixture(t, s, 3)
 		createGroup(t, s, acct, store.Group{DisplayName: "Taken", ExternalID: "ext-taken"})
 		g := createGroup(t, s, acct, store.Group{DisplayName: "G", ExternalID: "ext-g"}, u[0])
-		g, err := s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{AddMembers: []string{u[1]}})
+		g, _, err := s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{AddMembers: []string{u[1]}})
 		noErr(t, err, "UpdateGroup must succeed")
 		check := func(err error, target error, rule string) {
 			t.Helper()
@@ -179,24 +179,24 @@ var groupTests = []test{
 				fail(t, rule+"; a refused UpdateGroup changes no membership", "members %q", ms)
 			}
 		}
-		_, err = s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{Version: 1, DisplayName: ptr("Stale"), AddMembers: []string{u[2]}})
+		_, _, err = s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{Version: 1, DisplayName: ptr("Stale"), AddMembers: []string{u[2]}})
 		check(err, store.ErrVersionMismatch, "UpdateGroup with a stale Version is ErrVersionMismatch")
-		_, err = s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{DisplayName: ptr("TAKEN"), AddMembers: []string{u[2]}})
+		_, _, err = s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{DisplayName: ptr("TAKEN"), AddMembers: []string{u[2]}})
 		conflictOn(t, err, "displayName", "UpdateGroup to another group's displayName (any case) is a ConflictError")
 		check(err, store.ErrConflict, "UpdateGroup to a taken displayName")
-		_, err = s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{ExternalID: ptr("ext-taken"), RemoveMembers: []string{u[0]}})
+		_, _, err = s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{ExternalID: ptr("ext-taken"), RemoveMembers: []string{u[0]}})
 		conflictOn(t, err, "externalId", "UpdateGroup to another group's externalId is a ConflictError")
 		check(err, store.ErrConflict, "UpdateGroup to a taken externalId")
-		_, err = s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{DisplayName: ptr("Renamed"), AddMembers: []string{u[2], "ghost"}})
+		_, _, err = s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{DisplayName: ptr("Renamed"), AddMembers: []string{u[2], "ghost"}})
 		memberErrorFor(t, err, []string{"ghost"}, "UpdateGroup adding an id that is not a user is a MemberError naming it")
 		check(err, store.ErrUnknownMember, "UpdateGroup adding an unknown member")
-		_, err = s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{ReplaceMembers: true, Members: []string{u[2], "ghost"}})
+		_, _, err = s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{ReplaceMembers: true, Members: []string{u[2], "ghost"}})
 		check(err, store.ErrUnknownMember, "UpdateGroup replacing members with an unknown id is ErrUnknownMember")
-		_, err = s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{DisplayName: ptr("")})
+		_, _, err = s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{DisplayName: ptr("")})
 		check(err, store.ErrInvalid, "UpdateGroup to an empty displayName is ErrInvalid")
-		_, err = s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{AddMembers: []string{u[2]}, RemoveMembers: []string{u[2]}})
+		_, _, err = s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{AddMembers: []string{u[2]}, RemoveMembers: []string{u[2]}})
 		check(err, store.ErrInvalid, "UpdateGroup adding and removing the same id is ErrInvalid")
-		_, err = s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{ReplaceMembers: true, Members: []string{u[2]}, AddMembers: []string{u[1]}})
+		_, _, err = s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{ReplaceMembers: true, Members: []string{u[2]}, AddMembers: []string{u[1]}})
 		check(err, store.ErrInvalid, "UpdateGroup with deltas together with ReplaceMembers is ErrInvalid")
 		_, err = s.GroupByDisplayName(ctx, acct, "Renamed")
 		isErr(t, err, store.ErrNotFound, "a refused UpdateGroup changes no index")
@@ -217,7 +217,7 @@ var groupTests = []test{
 		}
 		// Join the others in a scrambled order.
 		for _, i := range []int{5, 0, 7, 3, 1, 6, 4} {
-			_, err := s.UpdateGroup(ctx, acct, want[i], store.GroupUpdate{AddMembers: []string{u[0]}})
+			_, _, err := s.UpdateGroup(ctx, acct, want[i], store.GroupUpdate{AddMembers: []string{u[0]}})
 			noErr(t, err, "UpdateGroup must succeed")
 		}
 		gs, err := s.GroupsOfUser(ctx, acct, u[0])

@@ -39,12 +39,12 @@ var isolationTests = []test{
 		isErr(t, err, store.ErrNotFound, "GroupsOfUser through account B of a user of A is ErrNotFound")
 		_, err = s.GetGroup(ctx, b, groupA.ID)
 		isErr(t, err, store.ErrNotFound, "a group id of account A is ErrNotFound in account B")
-		_, err = s.UpdateGroup(ctx, b, groupA.ID, store.GroupUpdate{DisplayName: ptr("hijacked")})
+		_, _, err = s.UpdateGroup(ctx, b, groupA.ID, store.GroupUpdate{DisplayName: ptr("hijacked")})
 		isErr(t, err, store.ErrNotFound, "UpdateGroup through account B of a group of A is ErrNotFound")
 		_, err = s.Members(ctx, b, groupA.ID)
 		isErr(t, err, store.ErrNotFound, "Members through account B of a group of A is ErrNotFound")
 		isErr(t, s.DeleteGroup(ctx, b, groupA.ID), store.ErrNotFound, "DeleteGroup through account B of a group of A is ErrNotFound")
-		_, err = s.UpdateGroup(ctx, b, groupB.ID, store.GroupUpdate{AddMembers: []string{userA.ID}})
+		_, _, err = s.UpdateGroup(ctx, b, groupB.ID, store.GroupUpdate{AddMembers: []string{userA.ID}})
 		memberErrorFor(t, err, []string{userA.ID}, "a user of account A is an unknown member in account B")
 		_, err = s.CreateGroup(ctx, b, store.Group{DisplayName: "Other"}, []string{userA.ID})
 		isErr(t, err, store.ErrUnknownMember, "a user of account A is an unknown member in account B")
@@ -150,7 +150,7 @@ var missingAccountTests = []test{
 			{"GetGroup", func() error { _, err := s.GetGroup(ctx, gone, g.ID); return err }},
 			{"GroupByDisplayName", func() error { _, err := s.GroupByDisplayName(ctx, gone, "G"); return err }},
 			{"GroupByExternalID", func() error { _, err := s.GroupByExternalID(ctx, gone, "x"); return err }},
-			{"UpdateGroup", func() error { _, err := s.UpdateGroup(ctx, gone, g.ID, store.GroupUpdate{}); return err }},
+			{"UpdateGroup", func() error { _, _, err := s.UpdateGroup(ctx, gone, g.ID, store.GroupUpdate{}); return err }},
 			{"DeleteGroup", func() error { return s.DeleteGroup(ctx, gone, g.ID) }},
 			{"Members", func() error { _, err := s.Members(ctx, gone, g.ID); return err }},
 		}
@@ -215,7 +215,7 @@ var contextTests = []test{
 			{"GroupByExternalID", func() error { _, err := s.GroupByExternalID(dead, acct, "x"); return err }},
 			{"ListGroups", func() error { _, err := s.ListGroups(dead, acct, store.Query{Count: 10}); return err }},
 			{"UpdateGroup", func() error {
-				_, err := s.UpdateGroup(dead, acct, g.ID, store.GroupUpdate{DisplayName: ptr("Renamed"), AddMembers: []string{u[1]}})
+				_, _, err := s.UpdateGroup(dead, acct, g.ID, store.GroupUpdate{DisplayName: ptr("Renamed"), AddMembers: []string{u[1]}})
 				return err
 			}},
 			{"DeleteGroup", func() error { return s.DeleteGroup(dead, acct, g.ID) }},

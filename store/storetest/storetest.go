@@ -47,6 +47,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Copies", copyTests},
 		{"Contract", contractTests},
 		{"Identity", identityTests},
+		{"Feed", feedTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
@@ -64,7 +65,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 // a separate function; run it under the race detector.
 func RunConcurrency(t *testing.T, newStore func(t *testing.T) store.Store) {
 	t.Helper()
-	for _, tc := range concurrencyTests {
+	for _, tc := range append(slices.Clone(concurrencyTests), feedConcurrencyTests...) {
 		t.Run("Concurrency/"+tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
 	}
 }

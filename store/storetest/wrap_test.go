@@ -138,9 +138,9 @@ func (w wrapping) ListGroups(ctx context.Context, accountID string, q store.Quer
 	return p, wrap(err)
 }
 
-func (w wrapping) UpdateGroup(ctx context.Context, accountID, id string, upd store.GroupUpdate) (store.Group, error) {
-	g, err := w.s.UpdateGroup(ctx, accountID, id, upd)
-	return g, wrap(err)
+func (w wrapping) UpdateGroup(ctx context.Context, accountID, id string, upd store.GroupUpdate) (store.Group, store.MemberDelta, error) {
+	g, d, err := w.s.UpdateGroup(ctx, accountID, id, upd)
+	return g, d, wrap(err)
 }
 
 func (w wrapping) DeleteGroup(ctx context.Context, accountID, id string) error {
@@ -155,4 +155,28 @@ func (w wrapping) Members(ctx context.Context, accountID, groupID string) ([]str
 func (w wrapping) ClaimReminders(ctx context.Context, accountID string, invitedBefore, now time.Time, limit int) ([]store.User, error) {
 	us, err := w.s.ClaimReminders(ctx, accountID, invitedBefore, now, limit)
 	return us, wrap(err)
+}
+
+func (w wrapping) Events(ctx context.Context, accountID string, after int64, limit int) ([]store.Event, error) {
+	evs, err := w.s.Events(ctx, accountID, after, limit)
+	return evs, wrap(err)
+}
+
+func (w wrapping) PruneEvents(ctx context.Context, accountID string, before time.Time) (int, error) {
+	n, err := w.s.PruneEvents(ctx, accountID, before)
+	return n, wrap(err)
+}
+
+func (w wrapping) Cursor(ctx context.Context, consumer, accountID string) (int64, error) {
+	seq, err := w.s.Cursor(ctx, consumer, accountID)
+	return seq, wrap(err)
+}
+
+func (w wrapping) SetCursor(ctx context.Context, consumer, accountID string, seq int64) error {
+	return wrap(w.s.SetCursor(ctx, consumer, accountID, seq))
+}
+
+func (w wrapping) Lease(ctx context.Context, consumer, accountID, holder string, now time.Time, ttl time.Duration) (bool, error) {
+	ok, err := w.s.Lease(ctx, consumer, accountID, holder, now, ttl)
+	return ok, wrap(err)
 }
