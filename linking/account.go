@@ -38,6 +38,12 @@ func (m Member) CanAdminister() bool {
 	return m.ID != "" && (m.Role == RoleOwner || m.Role == RoleAdmin)
 }
 
+// asAdmin marks ctx so that the store records actor as the author of the
+// writes made with it (store.Event.Actor).
+func asAdmin(ctx context.Context, actor Member) context.Context {
+	return store.WithActor(ctx, store.Actor{Kind: store.ActorAdmin, ID: actor.ID})
+}
+
 func authorize(actor Member, action string) error {
 	if actor.CanAdminister() {
 		return nil
@@ -77,6 +83,7 @@ func (s *Service) EnableProvisioning(ctx context.Context, accountID string, acto
 	if err := authorize(actor, "turn provisioning on"); err != nil {
 		return "", err
 	}
+	ctx = asAdmin(ctx, actor)
 	if _, err := s.updateAccount(ctx, accountID, true, func(a *store.Account) { a.ProvisioningEnabled = true }); err != nil {
 		return "", err
 	}
@@ -92,6 +99,7 @@ func (s *Service) DisableProvisioning(ctx context.Context, accountID string, act
 	if err := authorize(actor, "turn provisioning off"); err != nil {
 		return err
 	}
+	ctx = asAdmin(ctx, actor)
 	_, err := s.updateAccount(ctx, accountID, false, func(a *store.Account) { a.ProvisioningEnabled = false })
 	return err
 }
@@ -105,6 +113,7 @@ func (s *Service) Deactivate(ctx context.Context, accountID string, actor Member
 	if err := authorize(actor, "deactivate provisioning"); err != nil {
 		return err
 	}
+	ctx = asAdmin(ctx, actor)
 	if _, err := s.updateAccount(ctx, accountID, false, func(a *store.Account) { a.ProvisioningEnabled = false }); err != nil {
 		return err
 	}
@@ -128,6 +137,7 @@ func (s *Service) MintToken(ctx context.Context, accountID string, actor Member,
 	if err := authorize(actor, "create provisioning tokens"); err != nil {
 		return "", err
 	}
+	ctx = asAdmin(ctx, actor)
 	return s.mint(ctx, accountID, label)
 }
 
@@ -161,6 +171,7 @@ func (s *Service) SetAllowedDomains(ctx context.Context, accountID string, actor
 	if err := authorize(actor, "change the allowed domains"); err != nil {
 		return err
 	}
+	ctx = asAdmin(ctx, actor)
 	norm := make([]string, 0, len(domains))
 	for _, d := range domains {
 		d = normDomain(d)

@@ -97,7 +97,7 @@ func (s *Service) ProvisionGroup(ctx context.Context, accountID string, g store.
 		if g.ExternalID != "" {
 			upd.ExternalID = &g.ExternalID
 		}
-		adopted, err := s.st.UpdateGroup(ctx, accountID, existing.ID, upd)
+		adopted, _, err := s.st.UpdateGroup(ctx, accountID, existing.ID, upd)
 		if errors.Is(err, store.ErrVersionMismatch) || isNotFound(err) {
 			continue // changed or deleted meanwhile: decide again
 		}
@@ -119,6 +119,7 @@ func (s *Service) SetGroupManaged(ctx context.Context, accountID string, actor M
 	if err := authorize(actor, "change which groups provisioning manages"); err != nil {
 		return store.Group{}, err
 	}
+	ctx = asAdmin(ctx, actor)
 	for range maxRetries {
 		g, err := s.st.GetGroup(ctx, accountID, groupID)
 		if err != nil {
@@ -131,7 +132,7 @@ func (s *Service) SetGroupManaged(ctx context.Context, accountID string, actor M
 		if g.Managed == managed {
 			return g, nil
 		}
-		out, err := s.st.UpdateGroup(ctx, accountID, groupID, store.GroupUpdate{Version: g.Version, Managed: &managed})
+		out, _, err := s.st.UpdateGroup(ctx, accountID, groupID, store.GroupUpdate{Version: g.Version, Managed: &managed})
 		if errors.Is(err, store.ErrVersionMismatch) {
 			continue
 		}

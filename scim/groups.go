@@ -138,8 +138,7 @@ func (gh groupsHandler) Replace(r *http.Request, id string, attrs elimity.Resour
 	}
 	ext, _ := attrs["externalId"].(string)
 	upd := store.GroupUpdate{Version: expect, DisplayName: &name, ExternalID: &ext, ReplaceMembers: true, Members: members}
-	delta := h.memberDelta(ctx, account, id, upd)
-	stored, err := h.store.UpdateGroup(ctx, account, id, upd)
+	stored, delta, err := h.store.UpdateGroup(ctx, account, id, upd)
 	if err != nil {
 		return elimity.Resource{}, h.forElimity(r, err, groupWhat(id))
 	}
@@ -171,8 +170,7 @@ func (gh groupsHandler) Patch(r *http.Request, id string, ops []elimity.PatchOpe
 	if upd.DisplayName != nil && strings.TrimSpace(*upd.DisplayName) == "" {
 		return elimity.Resource{}, errBadRequest("invalidValue", "a group's displayName must not be empty").elimity()
 	}
-	delta := h.memberDelta(ctx, account, id, upd)
-	stored, err := h.store.UpdateGroup(ctx, account, id, upd)
+	stored, delta, err := h.store.UpdateGroup(ctx, account, id, upd)
 	if err != nil {
 		return elimity.Resource{}, h.forElimity(r, err, groupWhat(id))
 	}
@@ -180,74 +178,14 @@ func (gh groupsHandler) Patch(r *http.Request, id string, ops []elimity.PatchOpe
 	return elimity.Resource{}, nil
 }
 
-// memberDelta works out which ids upd really adds to and removes from the
-// group, for the members-changed event, before the update is stored. It
-// costs a lookup per delta id (or a read of the member list for a
-// replace), so it runs only when a hook listens.
-type memberDelta struct {
-	added, removed []string
-	known          bool
-}
-
-func (h *Handler) memberDelta(ctx context.Context, account, gid string, upd store.GroupUpdate) memberDelta {
-	if h.hook == nil || !(upd.ReplaceMembers || len(upd.AddMembers) > 0 || len(upd.RemoveMembers) > 0) {
-		return memberDelta{}
-	}
-	d := memberDelta{known: true}
-	if upd.ReplaceMembers {
-		current, err := h.store.Members(ctx, account, gid)
-		if err != nil {
-			return memberDelta{}
-		}
-		was := make(map[string]bool, len(current))
-		for _, id := range current {
-			was[id] = true
-		}
-		will := make(map[string]bool, len(upd.Members))
-		for _, id := range upd.Members {
-			if !will[id] && !was[id] {
-				d.added = append(d.added, id)
-			}
-			will[id] = true
-		}
-		for _, id := range current {
-			if !will[id] {
-				d.removed = append(d.removed, id)
-			}
-		}
-		return d
-	}
-	isMember := func(uid string) bool {
-		groups, err := h.store.GroupsOfUser(ctx, account, uid)
-		if err != nil {
-			return false
-		}
-		for _, g := range groups {
-			if g.ID == gid {
-				return true
-			}
-		}
-		return false
-	}
-	for _, id := range upd.AddMembers {
-		if !isMember(id) {
-			d.added = append(d.added, id)
-		}
-	}
-	for _, id := range upd.RemoveMembers {
-		if isMember(id) {
-			d.removed = append(d.removed, id)
-		}
-	}
-	return d
-}
-
-func (h *Handler) emitGroupChanges(ctx context.Context, account string, before, after store.Group, upd store.GroupUpdate, d memberDelta) {
+// emitGroupChanges tells the hooks what an update did; the member delta is
+// the one the store applied inside the write.
+func (h *Handler) emitGroupChanges(ctx context.Context, account string, before, after store.Group, upd store.GroupUpdate, d store.MemberDelta) {
 	if before.DisplayName != after.DisplayName {
 		h.emit(ctx, Event{Type: GroupRenamed, AccountID: account, Group: after})
 	}
-	if d.known && len(d.added)+len(d.removed) > 0 {
-		h.emit(ctx, Event{Type: GroupMembersChanged, AccountID: account, Group: after, Added: d.added, Removed: d.removed, Replaced: upd.ReplaceMembers})
+	if len(d.Added)+len(d.Removed) > 0 {
+		h.emit(ctx, Event{Type: GroupMembersChanged, AccountID: account, Group: after, Added: d.Added, Removed: d.Removed, Replaced: upd.ReplaceMembers})
 	}
 }
 

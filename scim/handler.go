@@ -147,7 +147,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	rec.Header().Set("Content-Type", contentType)
 
-	acct, e := h.authenticate(r)
+	acct, tokenID, e := h.authenticate(r)
 	if e != nil {
 		if e.Status == http.StatusUnauthorized {
 			rec.Header().Set("WWW-Authenticate", `Bearer realm="scim"`)
@@ -177,7 +177,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(rec, e)
 		return
 	}
-	r = r.WithContext(withAccount(r.Context(), acct.ID))
+	// Every store write the request makes is the IdP's (store.Event.Actor).
+	ctx := store.WithActor(withAccount(r.Context(), acct.ID), store.Actor{Kind: store.ActorIdP, ID: tokenID})
+	r = r.WithContext(ctx)
 	h.route(rec, r, path, body)
 }
 
@@ -298,8 +300,9 @@ func methodNotAllowed(w http.ResponseWriter, allow string) {
 
 // authenticate finds the account of the request's bearer token. Only the
 // token's SHA-256 hash is looked up, and the stored hash is compared in
-// constant time.
-func (h *Handler) authenticate(r *http.Request) (store.Account, *Error) {
+// constant time. It also returns the id of the token, the actor of the
+// request's writes.
+func (h *Handler) authenticate(r *http.Request) (store.Account, string, *Error) {
 	const unauthorized = "missing or invalid bearer token; paste the token from the account's provisioning settings into the identity provider's API token field"
 	auth := r.Header.Get("Authorization")
 	scheme, secret, ok := strings.Cut(auth, " ")
@@ -310,24 +313,24 @@ func (h *Handler) authenticate(r *http.Request) (store.Account, *Error) {
 		secret = strings.TrimSpace(s)
 	}
 	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
-		return store.Account{}, &Error{Status: http.StatusUnauthorized, Detail: unauthorized}
+		return store.Account{}, "", &Error{Status: http.StatusUnauthorized, Detail: unauthorized}
 	}
 	hash := linking.HashToken(secret)
 	tok, err := h.store.TokenByHash(r.Context(), hash)
 	if err != nil || subtle.ConstantTimeCompare(tok.Hash[:], hash[:]) != 1 {
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return store.Account{}, h.translate(r.Context(), err, "token")
+			return store.Account{}, "", h.translate(r.Context(), err, "token")
 		}
-		return store.Account{}, &Error{Status: http.StatusUnauthorized, Detail: unauthorized}
+		return store.Account{}, "", &Error{Status: http.StatusUnauthorized, Detail: unauthorized}
 	}
 	acct, err := h.store.GetAccount(r.Context(), tok.AccountID)
 	if errors.Is(err, store.ErrNotFound) {
-		return store.Account{}, &Error{Status: http.StatusUnauthorized, Detail: unauthorized}
+		return store.Account{}, "", &Error{Status: http.StatusUnauthorized, Detail: unauthorized}
 	}
 	if err != nil {
-		return store.Account{}, h.translate(r.Context(), err, "account")
+		return store.Account{}, "", h.translate(r.Context(), err, "account")
 	}
-	return acct, nil
+	return acct, tok.ID, nil
 }
 
 // allow applies the account's token bucket.
