@@ -231,69 +231,52 @@ func StampEvents(ctx context.Context, evs []Event, accountID string, last int64,
 	return last
 }
 
-// userFields lists the fields of a User an update can change, by the name
-// Event.Data.Changed uses for each; lifecycle tells the fields whose change
-// has an event of its own.
-var userFields = []struct {
-	name      string
-	get       func(u *User) any
-	lifecycle bool
+// lifecycleFields are the fields of a User, besides those of the attribute
+// table, whose change has an event of its own, by the name
+// Event.Data.Changed uses.
+var lifecycleFields = []struct {
+	name string
+	same func(a, b *User) bool
 }{
-	{AttrExternalID, func(u *User) any { return u.ExternalID }, false},
-	{AttrUserName, func(u *User) any { return u.UserName }, false},
-	{AttrFormattedName, func(u *User) any { return u.Name.Formatted }, false},
-	{AttrFamilyName, func(u *User) any { return u.Name.FamilyName }, false},
-	{AttrGivenName, func(u *User) any { return u.Name.GivenName }, false},
-	{AttrMiddleName, func(u *User) any { return u.Name.MiddleName }, false},
-	{"name.honorificPrefix", func(u *User) any { return u.Name.HonorificPrefix }, false},
-	{"name.honorificSuffix", func(u *User) any { return u.Name.HonorificSuffix }, false},
-	{AttrDisplayName, func(u *User) any { return u.DisplayName }, false},
-	{AttrNickName, func(u *User) any { return u.NickName }, false},
-	{AttrTitle, func(u *User) any { return u.Title }, false},
-	{AttrUserType, func(u *User) any { return u.UserType }, false},
-	{AttrPreferredLanguage, func(u *User) any { return u.PreferredLanguage }, false},
-	{AttrLocale, func(u *User) any { return u.Locale }, false},
-	{AttrTimezone, func(u *User) any { return u.Timezone }, false},
-	{AttrEmails, func(u *User) any { return u.Emails }, false},
-	{AttrEmployeeNumber, func(u *User) any { return u.Enterprise.EmployeeNumber }, false},
-	{AttrCostCenter, func(u *User) any { return u.Enterprise.CostCenter }, false},
-	{AttrOrganization, func(u *User) any { return u.Enterprise.Organization }, false},
-	{AttrDivision, func(u *User) any { return u.Enterprise.Division }, false},
-	{AttrDepartment, func(u *User) any { return u.Enterprise.Department }, false},
-	{AttrManagerID, func(u *User) any { return u.Enterprise.ManagerID }, false},
-	{"extra", func(u *User) any { return u.Extra }, false},
-	{AttrState, func(u *User) any { return u.State }, true},
-	{"linked", func(u *User) any { return u.Linked }, true},
-	{"invitedAt", func(u *User) any { return u.InvitedAt }, true},
-	{"remindedAt", func(u *User) any { return u.RemindedAt }, true},
-	{"acceptedAt", func(u *User) any { return u.AcceptedAt }, true},
+	{AttrState, func(a, b *User) bool { return a.State == b.State }},
+	{"linked", func(a, b *User) bool { return a.Linked == b.Linked }},
+	{"invitedAt", func(a, b *User) bool { return a.InvitedAt.Equal(b.InvitedAt) }},
+	{"remindedAt", func(a, b *User) bool { return a.RemindedAt.Equal(b.RemindedAt) }},
+	{"acceptedAt", func(a, b *User) bool { return a.AcceptedAt.Equal(b.AcceptedAt) }},
 }
 
-// sameValue compares two field values: times as instants, lists and maps
-// with nil and empty alike.
-func sameValue(a, b any) bool {
-	switch a := a.(type) {
-	case time.Time:
-		return a.Equal(b.(time.Time))
-	case []Email:
-		return slices.Equal(a, b.([]Email))
-	case map[string]any:
-		bm := b.(map[string]any)
-		if len(a) == 0 && len(bm) == 0 {
-			return true
+// profileChanges returns the names of the profile fields that differ: the
+// string attributes of the attribute table (UserAttributes, in its order;
+// not id, nor state), then emails and extra (nil and empty alike).
+func profileChanges(before, after *User) []string {
+	var out []string
+	for a := range UserAttributes() {
+		if a.String == nil || a.Name == AttrID || a.Name == AttrState {
+			continue
 		}
-		return reflect.DeepEqual(a, bm)
+		if *a.String(before) != *a.String(after) {
+			out = append(out, a.Name)
+		}
 	}
-	return a == b
+	if !slices.Equal(before.Emails, after.Emails) {
+		out = append(out, AttrEmails)
+	}
+	if (len(before.Extra) != 0 || len(after.Extra) != 0) && !reflect.DeepEqual(before.Extra, after.Extra) {
+		out = append(out, "extra")
+	}
+	return out
 }
 
 // ChangedUserFields returns the names (as in EventData.Changed) of the
-// fields that differ between before and after, in a fixed order; store-set
-// fields (ID, Created, Modified, Version) are not compared.
+// fields that differ between before and after: the profile fields in the
+// order of the attribute table (UserAttributes), then "emails", "extra",
+// and the lifecycle fields "state", "linked", "invitedAt", "remindedAt",
+// "acceptedAt". Store-set fields (ID, Created, Modified, Version) are not
+// compared.
 func ChangedUserFields(before, after *User) []string {
-	var out []string
-	for _, f := range userFields {
-		if !sameValue(f.get(before), f.get(after)) {
+	out := profileChanges(before, after)
+	for _, f := range lifecycleFields {
+		if !f.same(before, after) {
 			out = append(out, f.name)
 		}
 	}
@@ -352,14 +335,7 @@ func UserEvents(before, after *User) []Event {
 	if before.RemindedAt.IsZero() && !after.RemindedAt.IsZero() {
 		types = append(types, UserReminded)
 	}
-	profile := false
-	for _, f := range userFields {
-		if !f.lifecycle && slices.Contains(changed, f.name) {
-			profile = true
-			break
-		}
-	}
-	if profile || len(types) == 0 {
+	if len(profileChanges(before, after)) > 0 || len(types) == 0 {
 		types = append(types, UserUpdated)
 	}
 	a, b := after.Clone(), before.Clone()
