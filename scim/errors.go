@@ -81,6 +81,7 @@ func (h *Handler) translate(ctx context.Context, err error, what string) *Error 
 		me  *mapping.Errors
 		ce  *store.ConflictError
 		mbe *store.MemberError
+		ie  *store.InvalidError
 	)
 	switch {
 	case errors.As(err, &se):
@@ -106,6 +107,8 @@ func (h *Handler) translate(ctx context.Context, err error, what string) *Error 
 		return &Error{Status: http.StatusNotFound, Detail: what + " not found"}
 	case errors.Is(err, store.ErrVersionMismatch):
 		return &Error{Status: http.StatusPreconditionFailed, Detail: what + " was changed by another request; read it again and retry"}
+	case errors.As(err, &ie):
+		return errBadRequest("invalidValue", ie.Attribute+" "+ie.Reason)
 	case errors.Is(err, store.ErrInvalid):
 		h.log.InfoContext(ctx, "scim: store refused a value", slog.String("error", err.Error()))
 		return errBadRequest("invalidValue", "a value was refused: userName and group displayName must not be empty, and filters may only use supported attributes")

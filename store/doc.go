@@ -57,6 +57,13 @@
 //
 // # Strings
 //
+// Indexed strings (account ids, userName, externalId, email values, group
+// displayName) hold at most MaxIndexedLen (1,024) bytes, as given and once
+// Folded; every adapter refuses a longer one with an *InvalidError naming
+// the attribute, through CheckAccountID, CheckUser, CheckGroup and
+// CheckGroupUpdate, which state the whole rule once. Other strings have no
+// store limit.
+//
 // Adapters may refuse strings holding a NUL byte or invalid UTF-8, in
 // values, keys and filter values alike, with ErrInvalid (PostgreSQL's text
 // type cannot hold them); memstore accepts them. Callers that take ids from

@@ -101,3 +101,32 @@ func TestLookalikeIdentitiesAreOneUser(t *testing.T) {
 		assert.EqualValues(t, 1, list["totalResults"])
 	})
 }
+
+// Every store refuses an indexed string over store.MaxIndexedLen bytes the
+// same way, with a 400 naming the attribute and the limit, and stores one
+// at the limit whole (PostgreSQL used to fail past its index row limit of
+// about 2.7 KB with a misleading detail, where the others accepted 100,000
+// characters).
+func TestIndexedStringLimitIsTheSameEverywhere(t *testing.T) {
+	eachStore(t, func(t *testing.T, storeFlag string) {
+		base, token, _ := start(t, "-store", storeFlag, "-account", "limits")
+		at := strings.Repeat("a", 1024)
+		status, body := scimCall(t, base, token, "POST", "/Users", userBody(at, "limit@example.com"))
+		require.Equal(t, http.StatusCreated, status, "%v", body)
+		assert.Equal(t, at, body["userName"])
+
+		for _, n := range []int{1025, 2800, 100_000} {
+			long := strings.Repeat("b", n)
+			status, body := scimCall(t, base, token, "POST", "/Users", userBody(long, "short@example.com"))
+			assert.Equal(t, http.StatusBadRequest, status, "%d bytes", n)
+			assert.Equal(t, "invalidValue", body["scimType"])
+			assert.Contains(t, body["detail"], "userName must be at most 1024 bytes", "%d bytes", n)
+		}
+		status, body = scimCall(t, base, token, "POST", "/Groups", `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"`+strings.Repeat("g", 3000)+`"}`)
+		assert.Equal(t, http.StatusBadRequest, status)
+		assert.Contains(t, body["detail"], "displayName must be at most 1024 bytes")
+		status, list := scimCall(t, base, token, "GET", "/Users?count=0", "")
+		require.Equal(t, http.StatusOK, status)
+		assert.EqualValues(t, 1, list["totalResults"], "nothing else was stored")
+	})
+}

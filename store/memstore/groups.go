@@ -171,8 +171,8 @@ func (s *Store) CreateGroup(ctx context.Context, accountID string, g store.Group
 	if err != nil {
 		return store.Group{}, err
 	}
-	if g.DisplayName == "" {
-		return store.Group{}, fmt.Errorf("memstore: displayName is empty: %w", store.ErrInvalid)
+	if err := store.CheckGroup(&g); err != nil {
+		return store.Group{}, fmt.Errorf("memstore: %w", err)
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -383,22 +383,8 @@ func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store
 }
 
 func validateGroupUpdate(upd *store.GroupUpdate) error {
-	if upd.DisplayName != nil && *upd.DisplayName == "" {
-		return fmt.Errorf("memstore: displayName is empty: %w", store.ErrInvalid)
-	}
-	if upd.ReplaceMembers && (len(upd.AddMembers) > 0 || len(upd.RemoveMembers) > 0) {
-		return fmt.Errorf("memstore: member deltas together with ReplaceMembers: %w", store.ErrInvalid)
-	}
-	if len(upd.AddMembers) > 0 && len(upd.RemoveMembers) > 0 {
-		add := make(map[string]struct{}, len(upd.AddMembers))
-		for _, m := range upd.AddMembers {
-			add[m] = struct{}{}
-		}
-		for _, m := range upd.RemoveMembers {
-			if _, ok := add[m]; ok {
-				return fmt.Errorf("memstore: member %q both added and removed: %w", m, store.ErrInvalid)
-			}
-		}
+	if err := store.CheckGroupUpdate(upd); err != nil {
+		return fmt.Errorf("memstore: %w", err)
 	}
 	return nil
 }

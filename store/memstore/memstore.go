@@ -143,8 +143,8 @@ func (s *Store) CreateAccount(ctx context.Context, a store.Account) (store.Accou
 	if err := ctx.Err(); err != nil {
 		return store.Account{}, err
 	}
-	if a.ID == "" {
-		return store.Account{}, fmt.Errorf("memstore: account id is empty: %w", store.ErrInvalid)
+	if err := store.CheckAccountID(a.ID); err != nil {
+		return store.Account{}, fmt.Errorf("memstore: %w", err)
 	}
 	a = a.Clone()
 	s.mu.Lock()

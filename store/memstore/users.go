@@ -14,11 +14,8 @@ import (
 func userOrder(x, y *userRec) int { return x.slot - y.slot }
 
 func validateUser(u *store.User) error {
-	if u.UserName == "" {
-		return fmt.Errorf("memstore: userName is empty: %w", store.ErrInvalid)
-	}
-	if !u.State.Valid() {
-		return fmt.Errorf("memstore: user state %q: %w", u.State, store.ErrInvalid)
+	if err := store.CheckUser(u); err != nil {
+		return fmt.Errorf("memstore: %w", err)
 	}
 	return nil
 }

@@ -15,8 +15,8 @@ func (s *Store) CreateAccount(ctx context.Context, a store.Account) (store.Accou
 	if err := ctx.Err(); err != nil {
 		return store.Account{}, err
 	}
-	if a.ID == "" {
-		return store.Account{}, fmt.Errorf("sqlstore: create account: empty id: %w", store.ErrInvalid)
+	if err := store.CheckAccountID(a.ID); err != nil {
+		return store.Account{}, fmt.Errorf("sqlstore: create account: %w", err)
 	}
 	domains, err := json.Marshal(a.AllowedDomains)
 	if err != nil {

@@ -189,8 +189,8 @@ func (s *Store) CreateGroup(ctx context.Context, accountID string, g store.Group
 	if err := ctx.Err(); err != nil {
 		return store.Group{}, err
 	}
-	if g.DisplayName == "" {
-		return store.Group{}, fmt.Errorf("sqlstore: create group: empty displayName: %w", store.ErrInvalid)
+	if err := store.CheckGroup(&g); err != nil {
+		return store.Group{}, fmt.Errorf("sqlstore: create group: %w", err)
 	}
 	members = dedupe(members)
 	g.ID = s.newID()
@@ -234,7 +234,7 @@ func (s *Store) UpdateGroup(ctx context.Context, accountID, id string, upd store
 	if err := ctx.Err(); err != nil {
 		return store.Group{}, store.MemberDelta{}, err
 	}
-	if err := validateGroupUpdate(&upd); err != nil {
+	if err := store.CheckGroupUpdate(&upd); err != nil {
 		return store.Group{}, store.MemberDelta{}, fmt.Errorf("sqlstore: update group %q: %w", id, err)
 	}
 	now := s.stamp()
@@ -342,25 +342,6 @@ func countManaged(ctx context.Context, q q, accountID string, managed bool, delt
 	}
 	_, err := q.exec(ctx, "UPDATE scimkit_accounts SET managed_group_count = managed_group_count + ? WHERE id = ?", delta, accountID)
 	return err
-}
-
-func validateGroupUpdate(upd *store.GroupUpdate) error {
-	if upd.DisplayName != nil && *upd.DisplayName == "" {
-		return fmt.Errorf("empty displayName: %w", store.ErrInvalid)
-	}
-	if upd.ReplaceMembers && (len(upd.AddMembers) > 0 || len(upd.RemoveMembers) > 0) {
-		return fmt.Errorf("member deltas together with a replacement: %w", store.ErrInvalid)
-	}
-	removing := make(map[string]bool, len(upd.RemoveMembers))
-	for _, id := range upd.RemoveMembers {
-		removing[id] = true
-	}
-	for _, id := range upd.AddMembers {
-		if removing[id] {
-			return fmt.Errorf("member %q both added and removed: %w", id, store.ErrInvalid)
-		}
-	}
-	return nil
 }
 
 // DeleteGroup implements store.Groups.

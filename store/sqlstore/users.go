@@ -177,16 +177,6 @@ func (s *Store) oneUser(ctx context.Context, what string, cond string, args ...a
 	return us[0], nil
 }
 
-func validateUser(u *store.User) error {
-	if u.UserName == "" {
-		return fmt.Errorf("empty userName: %w", store.ErrInvalid)
-	}
-	if !u.State.Valid() {
-		return fmt.Errorf("unknown user state %q: %w", u.State, store.ErrInvalid)
-	}
-	return nil
-}
-
 // userConflicts are the values a unique violation of u may name.
 func userConflicts(u *store.User) map[string]string {
 	return map[string]string{store.AttrUserName: u.UserName, store.AttrExternalID: u.ExternalID}
@@ -212,7 +202,7 @@ func (s *Store) CreateUser(ctx context.Context, accountID string, u store.User) 
 		return store.User{}, err
 	}
 	u = u.Clone()
-	if err := validateUser(&u); err != nil {
+	if err := store.CheckUser(&u); err != nil {
 		return store.User{}, fmt.Errorf("sqlstore: create user: %w", err)
 	}
 	args, err := userWriteArgs(&u)
@@ -337,7 +327,7 @@ func (s *Store) UpdateUser(ctx context.Context, accountID string, u store.User) 
 		return store.User{}, err
 	}
 	u = u.Clone()
-	if err := validateUser(&u); err != nil {
+	if err := store.CheckUser(&u); err != nil {
 		return store.User{}, fmt.Errorf("sqlstore: update user: %w", err)
 	}
 	args, err := userWriteArgs(&u)
