@@ -22,6 +22,12 @@ var (
 	// was changed; re-read and retry.
 	ErrVersionMismatch = errors.New("store: version mismatch")
 
+	// ErrContention reports that Update gave up because other writers kept
+	// changing the item between its read and its write. Nothing was
+	// changed; the item is busy, retry later. It is not ErrVersionMismatch:
+	// the caller set no precondition that failed.
+	ErrContention = errors.New("store: too many concurrent writers")
+
 	// ErrUnknownMember reports that a group membership change named a member
 	// id that is not a user of the account. Nothing was changed.
 	ErrUnknownMember = errors.New("store: unknown member")

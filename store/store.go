@@ -99,10 +99,12 @@ type Users interface {
 	// UpdateUser replaces the stored user u.ID with u (all fields but ID,
 	// Created and Modified, which the store keeps or sets) if the stored
 	// version is still u.Version; otherwise it fails with
-	// ErrVersionMismatch and changes nothing. The check always applies: a
-	// zero u.Version never matches (read the user first). Other errors are as for
-	// CreateUser, and ErrNotFound for a missing user. Returns the stored
-	// user with its new version.
+	// ErrVersionMismatch and changes nothing. A zero u.Version sets no
+	// precondition (as GroupUpdate.Version): the write applies whatever the
+	// stored version. Callers that read, change and write use
+	// store.UpdateUser, which always writes with the version it read.
+	// Other errors are as for CreateUser, and ErrNotFound for a missing
+	// user. Returns the stored user with its new version.
 	UpdateUser(ctx context.Context, accountID string, u User) (User, error)
 
 	// DeleteUser removes the user and, in the same atomic step, all its

@@ -224,7 +224,8 @@ type Group struct {
 // are.
 type GroupUpdate struct {
 	// Version, when not zero, is the version the caller read; the update
-	// fails with ErrVersionMismatch if the group has moved on.
+	// fails with ErrVersionMismatch if the group has moved on. Zero sets
+	// no precondition (the same rule as for User.Version in UpdateUser).
 	Version int64
 
 	DisplayName *string

@@ -235,7 +235,7 @@ func (s *Store) UpdateUser(ctx context.Context, accountID string, u store.User) 
 	if r == nil {
 		return store.User{}, userNotFound(u.ID)
 	}
-	if r.version != u.Version {
+	if u.Version != 0 && r.version != u.Version {
 		return store.User{}, fmt.Errorf("memstore: user %q is at version %d, not %d: %w",
 			u.ID, r.version, u.Version, store.ErrVersionMismatch)
 	}

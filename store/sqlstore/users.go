@@ -351,13 +351,13 @@ func (s *Store) UpdateUser(ctx context.Context, accountID string, u store.User) 
 		if len(prev) == 0 {
 			return nil, store.ErrNotFound
 		}
-		if prev[0].Version != expected {
+		if expected != 0 && prev[0].Version != expected {
 			return nil, store.ErrVersionMismatch
 		}
 		var seq int64
 		err = q.row(ctx, "UPDATE scimkit_users SET "+strings.Join(set, ", ")+
-			", modified = ?, version = version + 1 WHERE account_id = ? AND id = ? AND version = ? RETURNING seq",
-			append(args, toNanos(now), accountID, u.ID, expected)...).Scan(&seq)
+			", modified = ?, version = version + 1 WHERE account_id = ? AND id = ? RETURNING seq",
+			append(args, toNanos(now), accountID, u.ID)...).Scan(&seq)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, s.missingOrStale(ctx, q, "SELECT 1 FROM scimkit_users WHERE account_id = ? AND id = ?", accountID, u.ID)
 		}
@@ -373,7 +373,7 @@ func (s *Store) UpdateUser(ctx context.Context, accountID string, u store.User) 
 		// The new version goes into a copy: a transaction that is retried
 		// after an abort must still compare against the expected one.
 		out = u
-		out.Created, out.Modified, out.Version = prev[0].Created, now, expected+1
+		out.Created, out.Modified, out.Version = prev[0].Created, now, prev[0].Version+1
 		out = normaliseUser(out)
 		return store.UserEvents(&prev[0], &out), nil
 	})

@@ -15,18 +15,30 @@ import (
 // pattern characters in string filters, group versions on user deletion,
 // and copies of every returned value.
 var contractTests = []test{
-	{"zero version never matches", func(t *testing.T, s store.Store) {
+	{"zero version sets no precondition", func(t *testing.T, s store.Store) {
 		ctx := context.Background()
 		acct := newAccount(t, s)
 		u := createUser(t, s, acct, user("zero@example.com"))
+		u.DisplayName = "second"
+		u, err := s.UpdateUser(ctx, acct, u)
+		noErr(t, err, "UpdateUser with the version read")
 		blind := u
 		blind.Version = 0
 		blind.DisplayName = "blind write"
-		_, err := s.UpdateUser(ctx, acct, blind)
-		isErr(t, err, store.ErrVersionMismatch, "UpdateUser with Version 0 must fail with ErrVersionMismatch: the check always applies")
-		if got := getUser(t, s, acct, u.ID); got.DisplayName != u.DisplayName || got.Version != u.Version {
-			fail(t, "a refused UpdateUser changes nothing", "stored user changed to %q, version %d", got.DisplayName, got.Version)
+		got, err := s.UpdateUser(ctx, acct, blind)
+		noErr(t, err, "UpdateUser with Version 0 applies whatever the stored version (as UpdateGroup with Version 0)")
+		if got.DisplayName != "blind write" || got.Version != u.Version+1 {
+			fail(t, "a zero-version UpdateUser writes and bumps the version", "stored %q at version %d, want %q at %d", got.DisplayName, got.Version, "blind write", u.Version+1)
 		}
+		stale := got
+		stale.Version = u.Version
+		_, err = s.UpdateUser(ctx, acct, stale)
+		isErr(t, err, store.ErrVersionMismatch, "UpdateUser with a stale non-zero Version fails with ErrVersionMismatch")
+		g, err := s.CreateGroup(ctx, acct, store.Group{DisplayName: "zero"}, nil)
+		noErr(t, err, "CreateGroup")
+		name := "zero renamed"
+		_, _, err = s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{DisplayName: &name})
+		noErr(t, err, "UpdateGroup with Version 0 applies whatever the stored version")
 	}},
 	{"microsecond precision", func(t *testing.T, s store.Store) {
 		ctx := context.Background()
