@@ -209,28 +209,26 @@ func validDomain(d string) bool {
 }
 
 // updateAccount applies change to the account, creating it first when
-// create is set, retrying on concurrent writes.
+// create is set (see store.Update).
 func (s *Service) updateAccount(ctx context.Context, accountID string, create bool, change func(*store.Account)) (store.Account, error) {
-	for range maxRetries {
+	get := func(ctx context.Context) (store.Account, error) {
 		a, err := s.st.GetAccount(ctx, accountID)
 		if isNotFound(err) && create {
 			a, err = s.st.CreateAccount(ctx, store.Account{ID: accountID})
 			if errors.Is(err, store.ErrConflict) {
-				continue // created concurrently: read it
+				a, err = s.st.GetAccount(ctx, accountID) // created concurrently
 			}
 		}
-		if err != nil {
-			return store.Account{}, fmt.Errorf("linking: account %s: %w", accountID, err)
-		}
-		change(&a)
-		out, err := s.st.UpdateAccount(ctx, a)
-		if errors.Is(err, store.ErrVersionMismatch) {
-			continue
-		}
-		if err != nil {
-			return store.Account{}, fmt.Errorf("linking: update account %s: %w", accountID, err)
-		}
-		return out, nil
+		return a, err
 	}
-	return store.Account{}, fmt.Errorf("linking: account %s kept changing: %w", accountID, store.ErrVersionMismatch)
+	put := func(ctx context.Context, a store.Account) (store.Account, error) { return s.st.UpdateAccount(ctx, a) }
+	out, err := store.Update(ctx, get, put, func(a store.Account) (store.Account, error) {
+		a.AllowedDomains = slices.Clone(a.AllowedDomains)
+		change(&a)
+		return a, nil
+	})
+	if err != nil {
+		return store.Account{}, fmt.Errorf("linking: account %s: %w", accountID, err)
+	}
+	return out, nil
 }

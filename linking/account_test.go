@@ -75,9 +75,9 @@ func TestEnableProvisioningNeedsOwnerOrAdmin(t *testing.T) {
 // deactivation revokes tokens and keeps users and groups.
 func TestSyncSwitch(t *testing.T) {
 	e := newEnv(t)
-	u, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("vic@acme.com", "vic@acme.com", "00u-vic"))
+	u, _, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser("vic@acme.com", "vic@acme.com", "00u-vic"))
 	require.NoError(t, err)
-	g, _, err := e.svc.ProvisionGroup(e.ctx, acct, store.Group{DisplayName: "Eng"}, []string{u.ID})
+	g, _, err := e.svc.ProvisionGroupID(e.ctx, acct, store.Group{DisplayName: "Eng"}, []string{u.ID})
 	require.NoError(t, err)
 	usersBefore, groupsBefore := e.allUsers(t), e.allGroups(t)
 
@@ -86,9 +86,9 @@ func TestSyncSwitch(t *testing.T) {
 	require.ErrorIs(t, err, linking.ErrProvisioningOff)
 	assert.True(t, strings.Contains(detail(t, err), "turned off") && strings.Contains(detail(t, err), "Settings > Provisioning"),
 		"the detail says it is off and where to turn it on: %s", detail(t, err))
-	_, _, err = e.svc.ProvisionUser(e.ctx, acct, idpUser("wes@acme.com", "wes@acme.com", "00u-wes"))
+	_, _, err = e.svc.ProvisionUserID(e.ctx, acct, idpUser("wes@acme.com", "wes@acme.com", "00u-wes"))
 	assert.ErrorIs(t, err, linking.ErrProvisioningOff)
-	_, _, err = e.svc.ProvisionGroup(e.ctx, acct, store.Group{DisplayName: "Eng"}, nil)
+	_, _, err = e.svc.ProvisionGroupID(e.ctx, acct, store.Group{DisplayName: "Eng"}, nil)
 	assert.ErrorIs(t, err, linking.ErrProvisioningOff)
 	assert.Equal(t, usersBefore, e.allUsers(t), "users untouched while off")
 	assert.Equal(t, groupsBefore, e.allGroups(t), "groups untouched while off")
@@ -99,7 +99,7 @@ func TestSyncSwitch(t *testing.T) {
 	second, err := e.svc.EnableProvisioning(e.ctx, acct, owner, "rotated")
 	require.NoError(t, err)
 	assert.NoError(t, e.svc.CheckEnabled(e.ctx, acct), "on again")
-	_, out, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("wes@acme.com", "wes@acme.com", "00u-wes"))
+	_, out, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser("wes@acme.com", "wes@acme.com", "00u-wes"))
 	require.NoError(t, err, "provisioning resumes")
 	assert.Equal(t, linking.OutcomeCreated, out)
 	third, err := e.svc.MintToken(e.ctx, acct, owner, "third")

@@ -51,7 +51,7 @@ func BenchmarkProvisionUserCreate(b *testing.B) {
 	for b.Loop() {
 		e := fmt.Sprintf("u%d@acme.com", i)
 		i++
-		if _, _, err := svc.ProvisionUser(b.Context(), acct, idpUser(e, e, "00u-"+e)); err != nil {
+		if _, _, err := svc.ProvisionUserID(b.Context(), acct, idpUser(e, e, "00u-"+e)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -74,7 +74,7 @@ func BenchmarkProvisionUserLink(b *testing.B) {
 		}
 		e := fmt.Sprintf("u%d@acme.com", i)
 		i++
-		if _, out, err := svc.ProvisionUser(b.Context(), acct, idpUser(e, e, "00u-"+e)); err != nil || out != linking.OutcomeLinked {
+		if _, out, err := svc.ProvisionUserID(b.Context(), acct, idpUser(e, e, "00u-"+e)); err != nil || out != linking.OutcomeLinked {
 			b.Fatal(out, err)
 		}
 	}
@@ -88,7 +88,7 @@ func BenchmarkSendReminders(b *testing.B) {
 		_, svc := benchEnv(b)
 		for i := range invitees {
 			e := fmt.Sprintf("u%d@acme.com", i)
-			if _, _, err := svc.ProvisionUser(b.Context(), acct, idpUser(e, e, "")); err != nil {
+			if _, _, err := svc.ProvisionUserID(b.Context(), acct, idpUser(e, e, "")); err != nil {
 				b.Fatal(err)
 			}
 		}

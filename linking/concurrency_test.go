@@ -83,7 +83,7 @@ func TestProvisionUserConcurrent(t *testing.T) {
 				e.hostUser(t, "xena", "xena@acme.com")
 			}
 			res := race(n, func(i int) provisioned {
-				u, out, err := e.svc.ProvisionUser(e.ctx, acct, tt.in(i))
+				u, out, err := e.svc.ProvisionUserID(e.ctx, acct, tt.in(i))
 				return provisioned{u, out, err}
 			})
 			ok := 0
@@ -108,7 +108,7 @@ func TestProvisionGroupConcurrent(t *testing.T) {
 	g, err := e.st.CreateGroup(e.ctx, acct, store.Group{DisplayName: "Eng", Managed: true}, nil)
 	require.NoError(t, err)
 	res := race(8, func(i int) error {
-		_, out, err := e.svc.ProvisionGroup(e.ctx, acct, store.Group{DisplayName: "eng", ExternalID: fmt.Sprintf("00g-%d", i)}, nil)
+		_, out, err := e.svc.ProvisionGroupID(e.ctx, acct, store.Group{DisplayName: "eng", ExternalID: fmt.Sprintf("00g-%d", i)}, nil)
 		if err == nil {
 			assert.Equal(t, linking.OutcomeLinked, out)
 		}
@@ -174,7 +174,7 @@ func TestFailedMessagesWhileTheUserChanges(t *testing.T) {
 	t.Run("failed invite, user renamed meanwhile: still released for retry", func(t *testing.T) {
 		e := newEnv(t)
 		svc := linking.New(e.st, hookNotifier{invite: rename(e)}, linking.WithClock(e.clock.Now))
-		u, _, err := svc.ProvisionUser(e.ctx, acct, idpUser("zoe@acme.com", "zoe@acme.com", "00u-zoe"))
+		u, _, err := svc.ProvisionUserID(e.ctx, acct, idpUser("zoe@acme.com", "zoe@acme.com", "00u-zoe"))
 		require.NoError(t, err)
 		assert.True(t, u.InvitedAt.IsZero())
 		assert.Equal(t, "renamed meanwhile", u.DisplayName, "the answer is the stored user")
@@ -185,7 +185,7 @@ func TestFailedMessagesWhileTheUserChanges(t *testing.T) {
 	t.Run("failed invite, user accepted meanwhile: not re-invited", func(t *testing.T) {
 		e := newEnv(t)
 		svc := linking.New(e.st, hookNotifier{invite: accept(e)}, linking.WithClock(e.clock.Now))
-		u, _, err := svc.ProvisionUser(e.ctx, acct, idpUser("zoe@acme.com", "zoe@acme.com", "00u-zoe"))
+		u, _, err := svc.ProvisionUserID(e.ctx, acct, idpUser("zoe@acme.com", "zoe@acme.com", "00u-zoe"))
 		require.NoError(t, err)
 		assert.Equal(t, store.StateActive, u.State)
 		n, err := e.svc.RetryInvites(e.ctx, e.clock.Now())
@@ -194,7 +194,7 @@ func TestFailedMessagesWhileTheUserChanges(t *testing.T) {
 	})
 	t.Run("failed reminder, user renamed meanwhile: released and sent by the next pass", func(t *testing.T) {
 		e := newEnv(t)
-		_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("zoe@acme.com", "zoe@acme.com", "00u-zoe"))
+		_, _, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser("zoe@acme.com", "zoe@acme.com", "00u-zoe"))
 		require.NoError(t, err)
 		svc := linking.New(e.st, hookNotifier{reminder: rename(e)}, linking.WithClock(e.clock.Now))
 		n, err := svc.SendReminders(e.ctx, t0.Add(48*time.Hour))
@@ -206,7 +206,7 @@ func TestFailedMessagesWhileTheUserChanges(t *testing.T) {
 	})
 	t.Run("failed reminder, user accepted meanwhile: not reminded again", func(t *testing.T) {
 		e := newEnv(t)
-		_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("zoe@acme.com", "zoe@acme.com", "00u-zoe"))
+		_, _, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser("zoe@acme.com", "zoe@acme.com", "00u-zoe"))
 		require.NoError(t, err)
 		svc := linking.New(e.st, hookNotifier{reminder: accept(e)}, linking.WithClock(e.clock.Now))
 		_, err = svc.SendReminders(e.ctx, t0.Add(48*time.Hour))
@@ -223,7 +223,7 @@ func TestFailuresAreLogged(t *testing.T) {
 	svc := linking.New(e.st, e.n, linking.WithClock(e.clock.Now),
 		linking.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
 	e.n.set(true, false)
-	u, _, err := svc.ProvisionUser(e.ctx, acct, idpUser("abe@acme.com", "abe@acme.com", "00u-abe"))
+	u, _, err := svc.ProvisionUserID(e.ctx, acct, idpUser("abe@acme.com", "abe@acme.com", "00u-abe"))
 	require.NoError(t, err)
 	assert.True(t, strings.Contains(buf.String(), "invite not sent") && strings.Contains(buf.String(), "user="+u.ID) &&
 		strings.Contains(buf.String(), errSMTP.Error()), "log: %s", buf.String())
@@ -231,14 +231,14 @@ func TestFailuresAreLogged(t *testing.T) {
 
 func TestCancelledContext(t *testing.T) {
 	e := newEnv(t)
-	_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("bea@acme.com", "bea@acme.com", "00u-bea"))
+	_, _, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser("bea@acme.com", "bea@acme.com", "00u-bea"))
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(e.ctx)
 	cancel()
 	n, err := e.svc.SendReminders(ctx, t0.Add(72*time.Hour))
 	assert.True(t, errors.Is(err, context.Canceled), "got %v", err)
 	assert.Equal(t, 0, n)
-	_, _, err = e.svc.ProvisionUser(ctx, acct, idpUser("cy@acme.com", "cy@acme.com", "00u-cy"))
+	_, _, err = e.svc.ProvisionUserID(ctx, acct, idpUser("cy@acme.com", "cy@acme.com", "00u-cy"))
 	assert.ErrorIs(t, err, context.Canceled)
 	_, rem := e.n.sent()
 	assert.Empty(t, rem)

@@ -40,7 +40,7 @@
 //	(RemindedAt = now), then nothing more; invites never expire.
 //	IdP create of a user it sends deactivated (active:false): created
 //	suspended with the invite deferred (InvitedAt zero, nothing sent);
-//	Reactivate makes it invited and SendPendingInvite sends the invite.
+//	a reactivation makes it invited and sends the invite then.
 //	IdP create, email matches one unlinked member: that member is linked
 //	in place (Linked, ExternalID set, AcceptedAt = its creation time if
 //	unset: an existing member has joined), its state unchanged.
@@ -50,14 +50,17 @@
 //   - invited -> active: the host calls AcceptInvite when the user accepts.
 //     A suspended user who accepts stays suspended but AcceptedAt is
 //     recorded.
-//   - invited or active -> suspended: Suspend, when the IdP deactivates or
-//     unassigns the user (PATCH active:false). Users are never deleted by
+//   - invited or active -> suspended: UpdateUser with Active false, when
+//     the IdP deactivates or unassigns the user (PATCH active:false); a
+//     create or link of a user the IdP sends deactivated is suspended in
+//     the same write. Users are never deleted by
 //     deactivation; group memberships are kept.
-//   - suspended -> invited or active: Reactivate, when the IdP reactivates
-//     (active:true). Back to invited if the user never joined (AcceptedAt
-//     zero, and invited or created by the IdP), else active. An invitee
-//     whose invite was deferred gets it then (SendPendingInvite; the SCIM
-//     layer calls it, RetryInvites catches what it could not send).
+//   - suspended -> invited or active: UpdateUser with Active true, when
+//     the IdP reactivates (active:true). Back to invited if the user never
+//     joined (AcceptedAt zero, and invited or created by the IdP), else
+//     active. An invitee whose invite was deferred claims it in the same
+//     write and gets it right after (RetryInvites catches what could not
+//     be sent).
 //   - reminder: an invited user whose invite is 48 hours old (at or before
 //     now-48h; WithReminderAfter changes the delay) gets exactly one
 //     reminder from SendReminders. Not at 47h59m, never a second one, none
@@ -89,7 +92,7 @@
 // The IdP's pre-create lookup (userName eq "...") is answered by the store
 // over all the account's users, linked or not, so Okta's own import-and-link
 // path finds existing host users too; when the IdP then writes such a user
-// the SCIM layer marks it linked (MarkLinked).
+// UpdateUser marks it linked in the same write.
 //
 // # Invites and reminders
 //
@@ -105,7 +108,7 @@
 //
 // Every account has a list of allowed email domains
 // (store.Account.AllowedDomains, set with SetAllowedDomains). A create, or
-// an update that changes the email (CheckEmail), whose domain is not on it
+// an update that changes the email (UpdateUser), whose domain is not on it
 // is refused with ErrDomainNotAllowed; a public mail domain (PublicDomains:
 // gmail.com, outlook.com, yahoo.com, icloud.com and the other common ones,
 // shipped as data and replaceable with WithPublicDomains) is refused with

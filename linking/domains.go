@@ -155,9 +155,10 @@ func (s *Service) publicError(domain string) error {
 // CheckEmail applies the allowed-domains rule alone to email (trimmed and
 // compared case-insensitively): nil if its domain is on the account's
 // allowed list and is not a public mail domain, else an *Error of kind
-// ErrPublicDomain, ErrDomainNotAllowed or ErrInvalidEmail. The SCIM layer
-// calls it before storing an update that changes a user's email. It reads
-// the account but does not check the provisioning switch.
+// ErrPublicDomain, ErrDomainNotAllowed or ErrInvalidEmail: the check
+// ProvisionUser and UpdateUser apply, for a host that wants to know before
+// it invites someone itself. It reads the account but does not check the
+// provisioning switch.
 func (s *Service) CheckEmail(ctx context.Context, accountID, email string) error {
 	a, err := s.st.GetAccount(ctx, accountID)
 	if err != nil {

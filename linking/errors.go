@@ -12,7 +12,7 @@ import (
 // Suggested HTTP mapping for the SCIM layer (RFC 7644 section 3.12):
 //
 //	ErrDomainNotAllowed, ErrPublicDomain, ErrInvalidEmail  400 invalidValue
-//	ErrLinkedElsewhere, ErrAmbiguousEmail                  409 uniqueness
+//	ErrLinkedElsewhere, ErrAmbiguousEmail, ErrEmailTaken   409 uniqueness
 //	ErrGroupNotManaged, ErrGroupPrivileged                 403 (mutability on 400 is also defensible)
 //	ErrProvisioningOff                                     403
 //	ErrNotAuthorized                                       host API only, never SCIM
@@ -32,6 +32,9 @@ var (
 	// ErrAmbiguousEmail: several host users have the incoming email, so
 	// which one to link cannot be decided.
 	ErrAmbiguousEmail = errors.New("linking: several users share the email")
+	// ErrEmailTaken: an update would give a user an email another user of
+	// the account already has (linking relies on one user per email).
+	ErrEmailTaken = errors.New("linking: email taken by another user")
 	// ErrGroupNotManaged: the group exists in the host but the admin has not
 	// marked it as managed by provisioning.
 	ErrGroupNotManaged = errors.New("linking: group not managed")

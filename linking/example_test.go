@@ -65,12 +65,15 @@ func ExampleService_ProvisionUser() {
 	})
 	fmt.Println("host user:", alice.ID, alice.UserName)
 
+	// The SCIM layer reads the account once per request (it authenticates
+	// the token) and passes it down.
+	acct, _ := st.GetAccount(ctx, "acme")
 	for _, in := range []store.User{
 		{UserName: "alice@acme.com", ExternalID: "00u1", Emails: email("alice@acme.com")},
 		{UserName: "bob@acme.com", ExternalID: "00u2", Emails: email("bob@acme.com")},
 		{UserName: "carol@gmail.com", ExternalID: "00u3", Emails: email("carol@gmail.com")},
 	} {
-		u, out, err := svc.ProvisionUser(ctx, "acme", in)
+		u, out, err := svc.ProvisionUser(ctx, acct, in)
 		if err != nil {
 			fmt.Println(in.UserName, "refused:", err)
 			continue
@@ -90,8 +93,9 @@ func ExampleService_ProvisionUser() {
 func ExampleService_SendReminders() {
 	ctx := context.Background()
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	_, svc := exampleSetup(func() time.Time { return t0 }) // the invite is sent at t0
-	_, _, _ = svc.ProvisionUser(ctx, "acme", store.User{UserName: "dan@acme.com", Emails: email("dan@acme.com")})
+	st, svc := exampleSetup(func() time.Time { return t0 }) // the invite is sent at t0
+	acct, _ := st.GetAccount(ctx, "acme")
+	_, _, _ = svc.ProvisionUser(ctx, acct, store.User{UserName: "dan@acme.com", Emails: email("dan@acme.com")})
 
 	for _, after := range []time.Duration{47 * time.Hour, 48 * time.Hour, 72 * time.Hour, 90 * 24 * time.Hour} {
 		n, err := svc.SendReminders(ctx, t0.Add(after))
@@ -117,8 +121,9 @@ func ExampleService_ProvisionGroup() {
 	_, _ = st.CreateGroup(ctx, "acme", store.Group{DisplayName: "Owners", Privileged: true}, nil)
 	fmt.Println("host group:", eng.ID, eng.DisplayName)
 
+	acct, _ := st.GetAccount(ctx, "acme")
 	for _, name := range []string{"engineering", "Finance", "Owners", "Design"} {
-		g, out, err := svc.ProvisionGroup(ctx, "acme", store.Group{DisplayName: name}, nil)
+		g, out, err := svc.ProvisionGroup(ctx, acct, store.Group{DisplayName: name}, nil)
 		if err != nil {
 			fmt.Println(name, "refused:", err)
 			continue
@@ -177,17 +182,24 @@ func ExampleService_CheckDomains() {
 	// cat@acme-old.com: email domain "acme-old.com" is not on this account's allowed domains; add it under Settings > Provisioning > Allowed domains, then retry
 }
 
-// Suspend and Reactivate are the IdP's active:false and active:true; a
+// The IdP's active:false and active:true arrive through UpdateUser: a
 // pending invitee comes back as an invitee, and reads active all along
 // except while suspended.
-func ExampleReactivate() {
-	u := store.User{State: store.StateInvited, InvitedAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+func ExampleService_UpdateUser() {
+	ctx := context.Background()
+	now := func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
+	st, svc := exampleSetup(now)
+	acct, _ := st.GetAccount(ctx, "acme")
+	u, _, _ := svc.ProvisionUser(ctx, acct, store.User{UserName: "eve@acme.com", ExternalID: "00u5", Emails: email("eve@acme.com")})
 	fmt.Println(u.State, u.Active())
-	linking.Suspend(&u)
-	fmt.Println(u.State, u.Active())
-	linking.Reactivate(&u)
-	fmt.Println(u.State, u.Active())
+	for _, active := range []bool{false, true} {
+		_, u, _ = svc.UpdateUser(ctx, acct, u.ID, func(cur store.User) (linking.Change, error) {
+			return linking.Change{User: cur, Active: &active}, nil
+		})
+		fmt.Println(u.State, u.Active())
+	}
 	// Output:
+	//   -> invite eve@acme.com to acme
 	// invited true
 	// suspended false
 	// invited true

@@ -59,10 +59,11 @@ func (s *Service) CheckGroupWritable(g store.Group) error {
 // Nothing changes on refusal. Store failures (an externalId taken, an
 // unknown member id) are returned wrapped so errors.Is matches the store
 // sentinels.
-func (s *Service) ProvisionGroup(ctx context.Context, accountID string, g store.Group, members []string) (store.Group, Outcome, error) {
-	if _, err := s.enabledAccount(ctx, accountID); err != nil {
+func (s *Service) ProvisionGroup(ctx context.Context, a store.Account, g store.Group, members []string) (store.Group, Outcome, error) {
+	if err := s.Enabled(a); err != nil {
 		return store.Group{}, 0, err
 	}
+	accountID := a.ID
 	for range maxRetries {
 		existing, err := s.st.GroupByDisplayName(ctx, accountID, g.DisplayName)
 		if isNotFound(err) {
@@ -80,33 +81,51 @@ func (s *Service) ProvisionGroup(ctx context.Context, accountID string, g store.
 		if err != nil {
 			return store.Group{}, 0, fmt.Errorf("linking: group by name: %w", err)
 		}
-		if err := s.CheckGroupWritable(existing); err != nil {
-			return store.Group{}, 0, err
-		}
-		if existing.Linked {
-			return store.Group{}, 0, fmt.Errorf("linking: group already provisioned: %w",
-				&store.ConflictError{Attribute: "displayName", Value: g.DisplayName})
-		}
-		linked := true
-		upd := store.GroupUpdate{
-			Version:     existing.Version,
-			DisplayName: &g.DisplayName,
-			Linked:      &linked,
-			AddMembers:  members,
-		}
-		if g.ExternalID != "" {
-			upd.ExternalID = &g.ExternalID
-		}
-		adopted, _, err := s.st.UpdateGroup(ctx, accountID, existing.ID, upd)
-		if errors.Is(err, store.ErrVersionMismatch) || isNotFound(err) {
-			continue // changed or deleted meanwhile: decide again
+		adopted, err := s.adoptGroup(ctx, accountID, existing.ID, g, members)
+		if isNotFound(err) {
+			continue // deleted or renamed meanwhile: decide again
 		}
 		if err != nil {
-			return store.Group{}, 0, fmt.Errorf("linking: adopt group %s: %w", existing.ID, err)
+			return store.Group{}, 0, err
 		}
 		return adopted, OutcomeLinked, nil
 	}
-	return store.Group{}, 0, fmt.Errorf("linking: group %q kept changing while being adopted: %w", g.DisplayName, store.ErrVersionMismatch)
+	return store.Group{}, 0, fmt.Errorf("linking: group %q kept disappearing while being adopted: %w", g.DisplayName, store.ErrContention)
+}
+
+// adoptGroup links the existing host group id to the IdP's group in, in
+// one versioned write, or explains why not. ErrNotFound means "decide
+// again".
+func (s *Service) adoptGroup(ctx context.Context, accountID, id string, in store.Group, members []string) (store.Group, error) {
+	get := func(ctx context.Context) (store.Group, error) { return s.st.GetGroup(ctx, accountID, id) }
+	put := func(ctx context.Context, g store.Group) (store.Group, error) {
+		upd := store.GroupUpdate{Version: g.Version, DisplayName: &g.DisplayName, Linked: &g.Linked, AddMembers: members}
+		if in.ExternalID != "" {
+			upd.ExternalID = &in.ExternalID
+		}
+		g, _, err := s.st.UpdateGroup(ctx, accountID, id, upd)
+		return g, err
+	}
+	out, err := store.Update(ctx, get, put, func(g store.Group) (store.Group, error) {
+		if store.Fold(g.DisplayName) != store.Fold(in.DisplayName) {
+			return g, fmt.Errorf("linking: group %s renamed meanwhile: %w", id, store.ErrNotFound)
+		}
+		if err := s.CheckGroupWritable(g); err != nil {
+			return g, err
+		}
+		if g.Linked {
+			return g, fmt.Errorf("linking: group already provisioned: %w",
+				&store.ConflictError{Attribute: "displayName", Value: in.DisplayName})
+		}
+		g.DisplayName, g.Linked = in.DisplayName, true
+		return g, nil
+	})
+	var le *Error
+	var ce *store.ConflictError
+	if err != nil && !errors.As(err, &le) && !errors.As(err, &ce) && !isNotFound(err) {
+		return store.Group{}, fmt.Errorf("linking: adopt group %s: %w", id, err)
+	}
+	return out, err
 }
 
 // SetGroupManaged is the admin's switch that marks an existing host group
@@ -120,26 +139,22 @@ func (s *Service) SetGroupManaged(ctx context.Context, accountID string, actor M
 		return store.Group{}, err
 	}
 	ctx = asAdmin(ctx, actor)
-	for range maxRetries {
-		g, err := s.st.GetGroup(ctx, accountID, groupID)
-		if err != nil {
-			return store.Group{}, fmt.Errorf("linking: get group: %w", err)
-		}
+	get := func(ctx context.Context) (store.Group, error) { return s.st.GetGroup(ctx, accountID, groupID) }
+	put := func(ctx context.Context, g store.Group) (store.Group, error) {
+		out, _, err := s.st.UpdateGroup(ctx, accountID, groupID, store.GroupUpdate{Version: g.Version, Managed: &g.Managed})
+		return out, err
+	}
+	out, err := store.Update(ctx, get, put, func(g store.Group) (store.Group, error) {
 		if managed && g.Privileged {
-			return store.Group{}, refuse(ErrGroupPrivileged,
+			return g, refuse(ErrGroupPrivileged,
 				"group %q is a privileged group (such as owners or administrators) and cannot be managed by provisioning", g.DisplayName)
 		}
-		if g.Managed == managed {
-			return g, nil
-		}
-		out, _, err := s.st.UpdateGroup(ctx, accountID, groupID, store.GroupUpdate{Version: g.Version, Managed: &managed})
-		if errors.Is(err, store.ErrVersionMismatch) {
-			continue
-		}
-		if err != nil {
-			return store.Group{}, fmt.Errorf("linking: update group: %w", err)
-		}
-		return out, nil
+		g.Managed = managed
+		return g, nil
+	})
+	var le *Error
+	if err != nil && !errors.As(err, &le) {
+		return store.Group{}, fmt.Errorf("linking: set group %s managed: %w", groupID, err)
 	}
-	return store.Group{}, fmt.Errorf("linking: group %s kept changing: %w", groupID, store.ErrVersionMismatch)
+	return out, err
 }

@@ -105,7 +105,7 @@ func TestProvisionGroup(t *testing.T) {
 				members = append(members, "no-such-user")
 			}
 			before := e.allGroups(t)
-			got, out, err := e.svc.ProvisionGroup(e.ctx, acct, tt.in, members)
+			got, out, err := e.svc.ProvisionGroupID(e.ctx, acct, tt.in, members)
 			if tt.wantErr != nil {
 				require.ErrorIs(t, err, tt.wantErr)
 				if tt.wantDetail != "" {
@@ -132,7 +132,7 @@ func TestProvisionGroup(t *testing.T) {
 	t.Run("provisioning off: refused, nothing stored", func(t *testing.T) {
 		e := newEnv(t)
 		require.NoError(t, e.svc.DisableProvisioning(e.ctx, acct, owner))
-		_, _, err := e.svc.ProvisionGroup(e.ctx, acct, store.Group{DisplayName: "X"}, nil)
+		_, _, err := e.svc.ProvisionGroupID(e.ctx, acct, store.Group{DisplayName: "X"}, nil)
 		assert.ErrorIs(t, err, linking.ErrProvisioningOff)
 		assert.Empty(t, e.allGroups(t))
 	})

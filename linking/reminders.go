@@ -89,20 +89,13 @@ func (s *Service) remindAccount(ctx context.Context, accountID string, before, n
 // unless the user has changed since (accepted, suspended, reclaimed).
 func (s *Service) releaseReminder(ctx context.Context, accountID string, u store.User) error {
 	claimed := u.RemindedAt
-	for range maxRetries {
-		if u.State != store.StateInvited || !sameInstant(u.RemindedAt, claimed) {
-			return nil
+	_, err := store.UpdateUser(ctx, s.st, accountID, u.ID, func(u store.User) (store.User, error) {
+		if u.State == store.StateInvited && sameInstant(u.RemindedAt, claimed) {
+			u.RemindedAt = time.Time{}
 		}
-		u.RemindedAt = time.Time{}
-		_, err := s.st.UpdateUser(ctx, accountID, u)
-		if !errors.Is(err, store.ErrVersionMismatch) {
-			return err
-		}
-		if u, err = s.st.GetUser(ctx, accountID, u.ID); err != nil {
-			return err
-		}
-	}
-	return store.ErrVersionMismatch
+		return u, nil
+	})
+	return err
 }
 
 // retryPage is how many invited users RetryInvites reads per store call.

@@ -107,7 +107,7 @@ func TestSendReminders(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
-			u, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("sam@acme.com", "sam@acme.com", "00u-sam"))
+			u, _, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser("sam@acme.com", "sam@acme.com", "00u-sam"))
 			require.NoError(t, err)
 			total := 0
 			for i, s := range tt.steps {
@@ -140,7 +140,7 @@ func TestSendReminders(t *testing.T) {
 
 func TestSendRemindersCustomDelay(t *testing.T) {
 	e := newEnv(t, linking.WithReminderAfter(time.Hour))
-	_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("tia@acme.com", "tia@acme.com", "00u-tia"))
+	_, _, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser("tia@acme.com", "tia@acme.com", "00u-tia"))
 	require.NoError(t, err)
 	n, err := e.svc.SendReminders(e.ctx, t0.Add(59*time.Minute))
 	require.NoError(t, err)
@@ -163,7 +163,7 @@ func TestSendRemindersConcurrent(t *testing.T) {
 	for i := range perAccount {
 		for _, a := range []struct{ id, domain string }{{acct, "acme.com"}, {"beta", "beta.io"}} {
 			email := fmt.Sprintf("u%03d@%s", i, a.domain)
-			_, _, err := e.svc.ProvisionUser(e.ctx, a.id, idpUser(email, email, "00u-"+email))
+			_, _, err := e.svc.ProvisionUserID(e.ctx, a.id, idpUser(email, email, "00u-"+email))
 			require.NoError(t, err)
 		}
 	}
@@ -217,7 +217,7 @@ func TestRetryInvitesConcurrent(t *testing.T) {
 	const users = 40
 	for i := range users {
 		email := fmt.Sprintf("r%02d@acme.com", i)
-		_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser(email, email, "00u-"+email))
+		_, _, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser(email, email, "00u-"+email))
 		require.NoError(t, err)
 	}
 	e.n.set(false, false)
@@ -253,7 +253,7 @@ func TestRetryInvitesConcurrent(t *testing.T) {
 // TestRunReminders drives the runner to one pass and stops it.
 func TestRunReminders(t *testing.T) {
 	e := newEnv(t)
-	_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("una@acme.com", "una@acme.com", "00u-una"))
+	_, _, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser("una@acme.com", "una@acme.com", "00u-una"))
 	require.NoError(t, err)
 	e.clock.Advance(48 * time.Hour)
 	ctx, cancel := context.WithCancel(e.ctx)
@@ -283,7 +283,7 @@ func (c *cancelOnReminder) SendReminder(ctx context.Context, accountID string, u
 func TestNilNotifier(t *testing.T) {
 	e := newEnv(t)
 	rulesOnly := linking.New(e.st, nil, linking.WithClock(e.clock.Now))
-	u, out, err := rulesOnly.ProvisionUser(e.ctx, acct, idpUser("ned@acme.com", "ned@acme.com", "00u-ned"))
+	u, out, err := rulesOnly.ProvisionUserID(e.ctx, acct, idpUser("ned@acme.com", "ned@acme.com", "00u-ned"))
 	require.NoError(t, err)
 	assert.Equal(t, linking.OutcomeCreated, out)
 	assert.Equal(t, store.StateInvited, u.State)

@@ -59,16 +59,19 @@ const DefaultReminderAfter = 48 * time.Hour
 // point the admin there.
 const DefaultSettingsPath = "Settings > Provisioning"
 
-// maxRetries bounds the re-read-and-retry loops on ErrVersionMismatch.
+// maxRetries bounds the decide-again loops of ProvisionUser and
+// ProvisionGroup (a match deleted meanwhile) and of token minting.
 const maxRetries = 5
 
 // reminderBatch is how many reminders one ClaimReminders call hands out.
 const reminderBatch = 100
 
 // Service applies the account rules. It is safe for concurrent use, holds
-// no state of its own beyond its configuration, and may run in several
+// no state of its own beyond its configuration (and the locks that queue
+// concurrent updates of one user, see UpdateUser), and may run in several
 // replicas against one shared store.
 type Service struct {
+	locks         keyedLocks
 	st            store.Store
 	n             Notifier
 	now           func() time.Time
@@ -191,3 +194,11 @@ func (s *Service) enabledAccount(ctx context.Context, accountID string) (store.A
 	}
 	return a, nil
 }
+
+// Store returns the store the Service was built on (the SCIM handler reads
+// through it).
+func (s *Service) Store() store.Store { return s.st }
+
+// Notifies reports whether the Service has a Notifier, that is whether it
+// sends invites itself.
+func (s *Service) Notifies() bool { return s.n != nil }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"time"
 
@@ -13,7 +14,9 @@ import (
 
 func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 
-// ProvisionUser handles an IdP's create of a user (POST /Users). u is the
+// ProvisionUser handles an IdP's create of a user (POST /Users) in account
+// a, as the caller read it (the SCIM layer reads it once per request, to
+// authenticate). u is the
 // incoming user as mapped from the request (UserName, Emails, Name,
 // ExternalID and the other profile fields); u.ID, u.Linked and the invite
 // times are ignored, and u.State only says whether the IdP sends the user
@@ -27,8 +30,9 @@ func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 //     stored on refusal.
 //  3. The host users with that email (store.UsersByEmail) decide:
 //     - exactly one, not linked: it is linked. The IdP's profile is copied
-//     onto it (see below), ExternalID recorded, Linked set; its ID, state
-//     and invite times are kept. Outcome OutcomeLinked.
+//     onto it (see below), ExternalID recorded, Linked set, in one write
+//     (suspended in the same write when the IdP sends it deactivated); its
+//     ID and invite times are kept. Outcome OutcomeLinked.
 //     - exactly one, linked with the same non-empty externalId: the IdP is
 //     creating a user it already created; an error matching
 //     store.ErrConflict (a *store.ConflictError) so the SCIM layer answers
@@ -39,8 +43,8 @@ func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 //     - none: a new user is created in state invited, Linked, InvitedAt now,
 //     and Notifier.SendInvite is called. Outcome OutcomeCreated. A user the
 //     IdP sends deactivated is created suspended instead, with its invite
-//     deferred (InvitedAt zero, nothing sent): Reactivate makes it invited
-//     and SendPendingInvite sends the invite then.
+//     deferred (InvitedAt zero, nothing sent): its reactivation through
+//     UpdateUser makes it invited and sends the invite then.
 //
 // Linking copies every profile field the IdP sent a value for (userName,
 // name parts, displayName, nickName, title, userType, preferredLanguage,
@@ -57,11 +61,11 @@ func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 // Store uniqueness failures (another user already has the userName or the
 // externalId) are returned wrapped: errors.Is(err, store.ErrConflict) and
 // errors.As(err, new(*store.ConflictError)) still work.
-func (s *Service) ProvisionUser(ctx context.Context, accountID string, u store.User) (store.User, Outcome, error) {
-	a, err := s.enabledAccount(ctx, accountID)
-	if err != nil {
+func (s *Service) ProvisionUser(ctx context.Context, a store.Account, u store.User) (store.User, Outcome, error) {
+	if err := s.Enabled(a); err != nil {
 		return store.User{}, 0, err
 	}
+	accountID := a.ID
 	email := UserEmail(u)
 	if err := s.checkDomain(a, email); err != nil {
 		return store.User{}, 0, err
@@ -86,9 +90,9 @@ func (s *Service) ProvisionUser(ctx context.Context, accountID string, u store.U
 			created, err := s.createInvited(ctx, accountID, u)
 			return created, OutcomeCreated, err
 		case 1:
-			linked, err := s.link(ctx, accountID, matches[0], u, email)
-			if errors.Is(err, store.ErrVersionMismatch) {
-				continue // someone wrote the user meanwhile: decide again
+			linked, err := s.link(ctx, accountID, matches[0].ID, u, email)
+			if isNotFound(err) {
+				continue // deleted meanwhile: decide again
 			}
 			if err != nil {
 				return store.User{}, 0, err
@@ -100,7 +104,7 @@ func (s *Service) ProvisionUser(ctx context.Context, accountID string, u store.U
 				len(matches), email)
 		}
 	}
-	return store.User{}, 0, fmt.Errorf("linking: user with email %q kept changing while being linked: %w", email, store.ErrVersionMismatch)
+	return store.User{}, 0, fmt.Errorf("linking: users with email %q kept disappearing while being linked: %w", email, store.ErrContention)
 }
 
 // hostUsersWithEmail returns the account's users whose email is email: by
@@ -123,35 +127,43 @@ func (s *Service) hostUsersWithEmail(ctx context.Context, accountID, email strin
 	return matches, nil
 }
 
-// link links the existing host user h to the incoming IdP user in, or
-// explains why not. A store.ErrVersionMismatch return means "re-read and
-// decide again".
-func (s *Service) link(ctx context.Context, accountID string, h, in store.User, email string) (store.User, error) {
-	if h.Linked {
-		if in.ExternalID != "" && h.ExternalID == in.ExternalID {
-			return store.User{}, fmt.Errorf("linking: user already provisioned: %w",
-				&store.ConflictError{Attribute: "externalId", Value: in.ExternalID})
+// link links the existing host user id to the incoming IdP user in, or
+// explains why not, in one write; a user the IdP sends deactivated is
+// suspended in the same write. ErrNotFound means "decide again".
+func (s *Service) link(ctx context.Context, accountID, id string, in store.User, email string) (store.User, error) {
+	out, err := store.UpdateUser(ctx, s.st, accountID, id, func(h store.User) (store.User, error) {
+		if UserEmail(h) != email && !slices.ContainsFunc(h.Emails, func(e store.Email) bool { return NormalizeEmail(e.Value) == email }) {
+			return h, fmt.Errorf("linking: user %s no longer has email %q: %w", id, email, store.ErrNotFound)
 		}
-		if in.ExternalID == "" && h.ExternalID == "" && store.Fold(h.UserName) == store.Fold(in.UserName) {
-			// The same create sent again by an IdP that sends no
-			// externalId: a plain duplicate.
-			return store.User{}, fmt.Errorf("linking: user already provisioned: %w",
-				&store.ConflictError{Attribute: "userName", Value: in.UserName})
+		if h.Linked {
+			if in.ExternalID != "" && h.ExternalID == in.ExternalID {
+				return h, fmt.Errorf("linking: user already provisioned: %w",
+					&store.ConflictError{Attribute: "externalId", Value: in.ExternalID})
+			}
+			if in.ExternalID == "" && h.ExternalID == "" && store.Fold(h.UserName) == store.Fold(in.UserName) {
+				// The same create sent again by an IdP that sends no
+				// externalId: a plain duplicate.
+				return h, fmt.Errorf("linking: user already provisioned: %w",
+					&store.ConflictError{Attribute: "userName", Value: in.UserName})
+			}
+			return h, refuse(ErrLinkedElsewhere,
+				"a member with the email %q already exists and is linked to a different identity provider user; unassign that user in your identity provider, or change this user's email, then retry",
+				email)
 		}
-		return store.User{}, refuse(ErrLinkedElsewhere,
-			"a member with the email %q already exists and is linked to a different identity provider user; unassign that user in your identity provider, or change this user's email, then retry",
-			email)
+		h = h.Clone()
+		applyProfile(&h, in)
+		markLinked(&h, in.ExternalID)
+		if in.State == store.StateSuspended {
+			suspend(&h)
+		}
+		return h, nil
+	})
+	var le *Error
+	var ce *store.ConflictError
+	if err != nil && !errors.As(err, &le) && !errors.As(err, &ce) && !isNotFound(err) {
+		return store.User{}, fmt.Errorf("linking: link user %s: %w", id, err)
 	}
-	applyProfile(&h, in)
-	MarkLinked(&h, in.ExternalID)
-	out, err := s.st.UpdateUser(ctx, accountID, h)
-	if err != nil {
-		if errors.Is(err, store.ErrVersionMismatch) {
-			return store.User{}, err
-		}
-		return store.User{}, fmt.Errorf("linking: link user %s: %w", h.ID, err)
-	}
-	return out, nil
+	return out, err
 }
 
 // applyProfile copies onto dst every profile field src has a value for.
@@ -234,27 +246,16 @@ func (s *Service) createInvited(ctx context.Context, accountID string, in store.
 }
 
 // releaseInvite resets InvitedAt of an invited user whose invite failed,
-// so that RetryInvites picks it up. It gives up quietly if the user has
-// moved on (accepted, suspended, deleted).
+// so that RetryInvites picks it up. It leaves a user that has moved on
+// (accepted, suspended) as it is.
 func (s *Service) releaseInvite(ctx context.Context, accountID string, u store.User) (store.User, error) {
 	claimed := u.InvitedAt
-	for range maxRetries {
-		if u.State != store.StateInvited || !sameInstant(u.InvitedAt, claimed) {
-			return u, nil
+	return store.UpdateUser(ctx, s.st, accountID, u.ID, func(u store.User) (store.User, error) {
+		if u.State == store.StateInvited && sameInstant(u.InvitedAt, claimed) {
+			u.InvitedAt = time.Time{}
 		}
-		u.InvitedAt = time.Time{}
-		out, err := s.st.UpdateUser(ctx, accountID, u)
-		if err == nil {
-			return out, nil
-		}
-		if !errors.Is(err, store.ErrVersionMismatch) {
-			return u, err
-		}
-		if u, err = s.st.GetUser(ctx, accountID, u.ID); err != nil {
-			return u, err
-		}
-	}
-	return u, store.ErrVersionMismatch
+		return u, nil
+	})
 }
 
 // sameInstant reports whether a and b are the same time as a store may
@@ -266,22 +267,19 @@ func sameInstant(a, b time.Time) bool {
 	return a.Sub(b).Abs() < time.Millisecond
 }
 
-// Suspend moves u to StateSuspended (the IdP's active:false, or a host
-// admin's suspension). It changes nothing else: group memberships, invite
-// times and the link are kept, so Reactivate restores the user. A
-// suspended invitee gets no reminder.
-func Suspend(u *store.User) { u.State = store.StateSuspended }
+// suspend moves u to StateSuspended (the IdP's active:false). It changes
+// nothing else: group memberships, invite times and the link are kept, so
+// reactivate restores the user. A suspended invitee gets no reminder.
+func suspend(u *store.User) { u.State = store.StateSuspended }
 
-// Reactivate undoes Suspend (the IdP's active:true): a suspended user who
+// reactivate undoes suspend (the IdP's active:true): a suspended user who
 // never joined (AcceptedAt zero, and either invited or linked to the IdP:
 // an invitee who has not accepted, or a user the IdP created deactivated)
-// goes back to StateInvited, anyone else to StateActive. A user who is not suspended is left as is, so an invitee
-// stays invited. An invited user whose InvitedAt is zero has an invite
-// pending: send it with SendPendingInvite (RetryInvites also does).
-//
-// Existing host members have AcceptedAt set when the IdP links or takes
-// them over (see MarkLinked), so they come back active.
-func Reactivate(u *store.User) {
+// goes back to StateInvited, anyone else to StateActive. A user who is not
+// suspended is left as is, so an invitee stays invited. Existing host
+// members have AcceptedAt set when the IdP links or takes them over (see
+// markLinked), so they come back active.
+func reactivate(u *store.User) {
 	if u.State != store.StateSuspended {
 		return
 	}
@@ -292,16 +290,146 @@ func Reactivate(u *store.User) {
 	u.State = store.StateActive
 }
 
-// SendPendingInvite sends the invite of an invited user whose invite is
-// pending (InvitedAt zero): it claims the invite by setting InvitedAt with a
+// markLinked records that the IdP has taken u over: Linked is set and, when
+// externalID is not empty, ExternalID too. A host user who is not a
+// pending invitee is an existing member: if its AcceptedAt is zero it is
+// set to its creation time, so that reactivate brings it back active
+// rather than invited.
+func markLinked(u *store.User, externalID string) {
+	u.Linked = true
+	if externalID != "" {
+		u.ExternalID = externalID
+	}
+	if u.State != store.StateInvited && u.AcceptedAt.IsZero() {
+		u.AcceptedAt = u.Created
+	}
+}
+
+// Change is what an IdP asks of one existing user (PUT or PATCH), worked
+// out by the protocol layer from the stored user: the user to store (the
+// stored one with the IdP's attributes applied) and, when the request said
+// so, whether the user is active.
+type Change struct {
+	User   store.User
+	Active *bool
+}
+
+// UpdateUser applies an IdP's update of the user id in account a, in one
+// versioned write. change gets the stored user (already marked linked, see
+// below) and returns the Change the request amounts to; it is called again
+// with a fresh read when another writer got in first, so it must not have
+// side effects, and an error from it (a failed precondition such as
+// If-Match) is returned as is. UpdateUser then applies the account rules:
+//
+//   - Active false suspends, true reactivates (a user who never joined goes
+//     back to invited); memberships and invite times are kept.
+//   - A host user the IdP writes is linked (Linked set, its externalId
+//     recorded): the IdP found it by lookup or import and from now on it is
+//     the IdP's, so a later create of another identity with the same email
+//     is refused as linked elsewhere.
+//   - A changed email must be on an allowed domain (ErrPublicDomain,
+//     ErrDomainNotAllowed, ErrInvalidEmail) and belong to no other user of
+//     the account (a *store.ConflictError on "emails").
+//   - A user that becomes invited with its invite never sent (reactivated
+//     before it went out) claims the invite in the same write; the invite
+//     is sent after it, and released for RetryInvites if sending fails.
+//
+// before is the user as read for the write that applied, after as stored;
+// they are equal (same version) when the request changed nothing. Updates
+// of one user through the same Service are serialised, and races with
+// other writers are retried (see store.Update): without a precondition the
+// caller never sees store.ErrVersionMismatch.
+func (s *Service) UpdateUser(ctx context.Context, a store.Account, id string, change func(cur store.User) (Change, error)) (before, after store.User, err error) {
+	if err := s.Enabled(a); err != nil {
+		return store.User{}, store.User{}, err
+	}
+	unlock, err := s.locks.lock(ctx, a.ID+"\x00"+id)
+	if err != nil {
+		return store.User{}, store.User{}, err
+	}
+	defer unlock()
+	claimed := false
+	after, err = store.UpdateUser(ctx, s.st, a.ID, id, func(cur store.User) (store.User, error) {
+		before, claimed = cur, false
+		base := cur.Clone()
+		if !base.Linked {
+			markLinked(&base, base.ExternalID)
+		}
+		ch, err := change(base)
+		if err != nil {
+			return cur, err
+		}
+		next := ch.User
+		if ch.Active != nil && !*ch.Active && next.Active() {
+			suspend(&next)
+		} else if ch.Active != nil && *ch.Active && !next.Active() {
+			reactivate(&next)
+		}
+		if !next.Linked {
+			markLinked(&next, next.ExternalID)
+		}
+		if email := next.PrimaryEmail(); store.Fold(email) != store.Fold(cur.PrimaryEmail()) && !reflect.DeepEqual(next, cur) {
+			if err := s.checkNewEmail(ctx, a, id, email); err != nil {
+				return cur, err
+			}
+		}
+		if s.n != nil && next.State == store.StateInvited && next.InvitedAt.IsZero() && !reflect.DeepEqual(next, cur) {
+			next.InvitedAt, claimed = s.now(), true
+		}
+		return next, nil
+	})
+	if err != nil {
+		return store.User{}, store.User{}, err
+	}
+	if claimed && after.Version != before.Version {
+		after = s.deliverInvite(ctx, a.ID, after)
+	}
+	return before, after, nil
+}
+
+// checkNewEmail applies the account's domain rules to a user's new email
+// and refuses an email another user of the account already has: linking
+// relies on one user per email.
+func (s *Service) checkNewEmail(ctx context.Context, a store.Account, id, email string) error {
+	if err := s.checkDomain(a, NormalizeEmail(email)); err != nil {
+		return err
+	}
+	others, err := s.st.UsersByEmail(ctx, a.ID, email)
+	if err != nil {
+		return fmt.Errorf("linking: users by email: %w", err)
+	}
+	for _, o := range others {
+		if o.ID != id {
+			return refuse(ErrEmailTaken, "email %q already belongs to another user of this account; each member needs their own email", email)
+		}
+	}
+	return nil
+}
+
+// deliverInvite sends the invite u has claimed (InvitedAt set by the
+// write that stored u) and releases the claim for RetryInvites when the
+// send fails. It returns the user as stored.
+func (s *Service) deliverInvite(ctx context.Context, accountID string, u store.User) store.User {
+	if err := s.n.SendInvite(ctx, accountID, u); err != nil {
+		s.log.ErrorContext(ctx, "linking: invite not sent; RetryInvites will try again",
+			"account", accountID, "user", u.ID, "err", err)
+		released, rerr := s.releaseInvite(ctx, accountID, u)
+		if rerr != nil {
+			s.log.ErrorContext(ctx, "linking: could not mark invite for retry",
+				"account", accountID, "user", u.ID, "err", rerr)
+			return u
+		}
+		return released
+	}
+	return u
+}
+
+// sendPending sends the invite of an invited user whose invite is pending
+// (InvitedAt zero): it claims the invite by setting InvitedAt with a
 // versioned write, so that of several callers (replicas, RetryInvites) only
 // one sends it, then calls Notifier.SendInvite. On a failed send the claim
 // is released for RetryInvites. It returns the user as stored; a user with
 // no pending invite, or a Service without a Notifier, is returned as is.
-func (s *Service) SendPendingInvite(ctx context.Context, accountID string, u store.User) (store.User, error) {
-	return s.sendPending(ctx, accountID, u, s.now())
-}
-
 func (s *Service) sendPending(ctx context.Context, accountID string, u store.User, now time.Time) (store.User, error) {
 	if s.n == nil || u.State != store.StateInvited || !u.InvitedAt.IsZero() {
 		return u, nil
@@ -329,15 +457,11 @@ func (s *Service) sendPending(ctx context.Context, accountID string, u store.Use
 // from its own accept flow. An invited user becomes active with AcceptedAt
 // now. An active user is returned unchanged (accepting twice is harmless).
 // A suspended user stays suspended but AcceptedAt is recorded (if not
-// already), so a later Reactivate makes them active rather than invited
+// already), so a later reactivation makes them active rather than invited
 // again. ErrNotFound (wrapped) for a missing user. Concurrent writes are
-// retried.
+// retried (see store.Update).
 func (s *Service) AcceptInvite(ctx context.Context, accountID, userID string) (store.User, error) {
-	for range maxRetries {
-		u, err := s.st.GetUser(ctx, accountID, userID)
-		if err != nil {
-			return store.User{}, fmt.Errorf("linking: get user: %w", err)
-		}
+	out, err := store.UpdateUser(ctx, s.st, accountID, userID, func(u store.User) (store.User, error) {
 		switch u.State {
 		case store.StateActive:
 			return u, nil
@@ -351,35 +475,10 @@ func (s *Service) AcceptInvite(ctx context.Context, accountID, userID string) (s
 		if u.AcceptedAt.IsZero() {
 			u.AcceptedAt = s.now()
 		}
-		out, err := s.st.UpdateUser(ctx, accountID, u)
-		if errors.Is(err, store.ErrVersionMismatch) {
-			continue
-		}
-		if err != nil {
-			return store.User{}, fmt.Errorf("linking: accept invite: %w", err)
-		}
-		return out, nil
+		return u, nil
+	})
+	if err != nil {
+		return store.User{}, fmt.Errorf("linking: accept invite: %w", err)
 	}
-	return store.User{}, fmt.Errorf("linking: user %s kept changing while accepting: %w", userID, store.ErrVersionMismatch)
-}
-
-// MarkLinked records that the IdP has taken u over: Linked is set and, when
-// externalID is not empty, ExternalID too. ProvisionUser does this itself;
-// the SCIM layer calls MarkLinked when the IdP writes (PUT or PATCH) a host
-// user that it found through a lookup or an import instead of creating it
-// (Okta's own import-and-link path), so that a later create of a different
-// IdP identity with the same email is refused as linked elsewhere instead
-// of taking the user over a second time.
-//
-// A host user who is not a pending invitee is an existing member: if its
-// AcceptedAt is zero it is set to its creation time, so that Reactivate
-// brings it back active rather than invited.
-func MarkLinked(u *store.User, externalID string) {
-	u.Linked = true
-	if externalID != "" {
-		u.ExternalID = externalID
-	}
-	if u.State != store.StateInvited && u.AcceptedAt.IsZero() {
-		u.AcceptedAt = u.Created
-	}
+	return out, nil
 }

@@ -98,7 +98,7 @@ func TestProvisionUser(t *testing.T) {
 		{
 			name: "a host user linked to another IdP identity is a 409 that says so",
 			setup: func(t *testing.T, e *env) []string {
-				_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("erin@acme.com", "erin@acme.com", "00u-first"))
+				_, _, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser("erin@acme.com", "erin@acme.com", "00u-first"))
 				require.NoError(t, err)
 				return nil
 			},
@@ -138,7 +138,7 @@ func TestProvisionUser(t *testing.T) {
 		{
 			name: "the same identity created twice is a store conflict (409 uniqueness)",
 			setup: func(t *testing.T, e *env) []string {
-				_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("gus@acme.com", "gus@acme.com", "00u-gus"))
+				_, _, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser("gus@acme.com", "gus@acme.com", "00u-gus"))
 				require.NoError(t, err)
 				return nil
 			},
@@ -248,7 +248,7 @@ func TestProvisionUser(t *testing.T) {
 				ids = tt.setup(t, e)
 			}
 			before := e.allUsers(t)
-			got, out, err := e.svc.ProvisionUser(e.ctx, acct, tt.in)
+			got, out, err := e.svc.ProvisionUserID(e.ctx, acct, tt.in)
 			if tt.wantErr != nil {
 				require.ErrorIs(t, err, tt.wantErr)
 				if tt.wantDetail != "" {
@@ -272,7 +272,7 @@ func TestProvisionUser(t *testing.T) {
 func TestProvisionUserConflictIsRich(t *testing.T) {
 	e := newEnv(t)
 	e.hostUser(t, "taken@acme.com", "someone@acme.com")
-	_, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("taken@acme.com", "new@acme.com", "00u-x"))
+	_, _, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser("taken@acme.com", "new@acme.com", "00u-x"))
 	var ce *store.ConflictError
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, "userName", ce.Attribute)
@@ -281,7 +281,7 @@ func TestProvisionUserConflictIsRich(t *testing.T) {
 func TestInviteFailureKeepsUserAndRetries(t *testing.T) {
 	e := newEnv(t)
 	e.n.set(true, false)
-	got, out, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("quin@acme.com", "quin@acme.com", "00u-quin"))
+	got, out, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser("quin@acme.com", "quin@acme.com", "00u-quin"))
 	require.NoError(t, err, "the IdP gets its 201 even if the invite could not be sent")
 	assert.Equal(t, linking.OutcomeCreated, out)
 	assert.Equal(t, store.StateInvited, got.State)
@@ -367,7 +367,7 @@ func TestAcceptInvite(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
-			u, _, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("rae@acme.com", "rae@acme.com", "00u-rae"))
+			u, _, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser("rae@acme.com", "rae@acme.com", "00u-rae"))
 			require.NoError(t, err)
 			tt.prepare(&u)
 			u, err = e.st.UpdateUser(e.ctx, acct, u)
@@ -410,18 +410,18 @@ func TestMarkLinked(t *testing.T) {
 	_, err := e.st.UpdateUser(e.ctx, acct, u)
 	require.NoError(t, err)
 
-	_, _, err = e.svc.ProvisionUser(e.ctx, acct, idpUser("other@acme.com", "Imported@acme.com", "00u-other"))
+	_, _, err = e.svc.ProvisionUserID(e.ctx, acct, idpUser("other@acme.com", "Imported@acme.com", "00u-other"))
 	require.ErrorIs(t, err, linking.ErrLinkedElsewhere)
-	_, _, err = e.svc.ProvisionUser(e.ctx, acct, idpUser("okta-imported@acme.com", "imported@acme.com", "00u-imported"))
+	_, _, err = e.svc.ProvisionUserID(e.ctx, acct, idpUser("okta-imported@acme.com", "imported@acme.com", "00u-imported"))
 	require.ErrorIs(t, err, store.ErrConflict, "the same identity again is a plain conflict")
 }
 
 func TestProvisionUserTwiceWithoutExternalIDIsADuplicate(t *testing.T) {
 	e := newEnv(t)
 	in := store.User{UserName: "dup@acme.com", Emails: []store.Email{{Value: "dup@acme.com", Type: "work", Primary: true}}}
-	_, _, err := e.svc.ProvisionUser(e.ctx, acct, in)
+	_, _, err := e.svc.ProvisionUserID(e.ctx, acct, in)
 	require.NoError(t, err)
-	_, _, err = e.svc.ProvisionUser(e.ctx, acct, in)
+	_, _, err = e.svc.ProvisionUserID(e.ctx, acct, in)
 	var ce *store.ConflictError
 	require.ErrorAs(t, err, &ce, "the same create twice is a uniqueness conflict, not 'linked elsewhere'")
 	assert.Equal(t, "userName", ce.Attribute)
@@ -434,7 +434,7 @@ func TestDeactivatedCreateDefersTheInvite(t *testing.T) {
 	e := newEnv(t)
 	in := idpUser("pre.hire@acme.com", "pre.hire@acme.com", "00u-pre")
 	in.State = store.StateSuspended
-	u, out, err := e.svc.ProvisionUser(e.ctx, acct, in)
+	u, out, err := e.svc.ProvisionUserID(e.ctx, acct, in)
 	require.NoError(t, err)
 	assert.Equal(t, linking.OutcomeCreated, out)
 	assert.Equal(t, store.StateSuspended, u.State)
@@ -463,7 +463,7 @@ func TestDeactivatedCreateDefersTheInvite(t *testing.T) {
 func TestLinkedHostUserReactivatesActive(t *testing.T) {
 	e := newEnv(t)
 	e.hostUser(t, "hank", "hank@acme.com")
-	u, out, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("hank@acme.com", "hank@acme.com", "00u-hank"))
+	u, out, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser("hank@acme.com", "hank@acme.com", "00u-hank"))
 	require.NoError(t, err)
 	require.Equal(t, linking.OutcomeLinked, out)
 	assert.False(t, u.AcceptedAt.IsZero(), "an existing member counts as joined")
@@ -486,7 +486,7 @@ func TestReviewFindings(t *testing.T) {
 		host, err := e.st.CreateUser(e.ctx, acct, store.User{UserName: "Alice@acme.com", State: store.StateActive})
 		require.NoError(t, err)
 		in := idpUser("alice.smith@acme.com", "alice@acme.com", "00u-alice")
-		u, out, err := e.svc.ProvisionUser(e.ctx, acct, in)
+		u, out, err := e.svc.ProvisionUserID(e.ctx, acct, in)
 		require.NoError(t, err)
 		assert.Equal(t, linking.OutcomeLinked, out)
 		assert.Equal(t, host.ID, u.ID)
@@ -495,7 +495,7 @@ func TestReviewFindings(t *testing.T) {
 		e := newEnv(t)
 		in := idpUser("bob@acme.com", "bob@acme.com", "00u-bob")
 		in.Emails = append(in.Emails, store.Email{Value: "bob@gmail.com", Type: "home"})
-		_, _, err := e.svc.ProvisionUser(e.ctx, acct, in)
+		_, _, err := e.svc.ProvisionUserID(e.ctx, acct, in)
 		assert.ErrorIs(t, err, linking.ErrPublicDomain)
 		assert.Empty(t, e.allUsers(t))
 	})
@@ -504,7 +504,7 @@ func TestReviewFindings(t *testing.T) {
 		_, err := e.st.CreateUser(e.ctx, acct, store.User{UserName: "carl", ExternalID: "host-ext", State: store.StateActive,
 			Emails: []store.Email{{Value: "carl@acme.com", Primary: true}}})
 		require.NoError(t, err)
-		u, out, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("carl@acme.com", "carl@acme.com", ""))
+		u, out, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser("carl@acme.com", "carl@acme.com", ""))
 		require.NoError(t, err)
 		assert.Equal(t, linking.OutcomeLinked, out)
 		assert.Equal(t, "host-ext", u.ExternalID)
@@ -514,10 +514,10 @@ func TestReviewFindings(t *testing.T) {
 func TestAnyDomain(t *testing.T) {
 	e := newEnv(t)
 	require.NoError(t, e.svc.SetAllowedDomains(e.ctx, acct, owner, []string{"*"}))
-	_, out, err := e.svc.ProvisionUser(e.ctx, acct, idpUser("zed@anything.example", "zed@anything.example", "00u-zed"))
+	_, out, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser("zed@anything.example", "zed@anything.example", "00u-zed"))
 	require.NoError(t, err, "* allows a company domain that is not listed")
 	assert.Equal(t, linking.OutcomeCreated, out)
-	_, _, err = e.svc.ProvisionUser(e.ctx, acct, idpUser("zed@gmail.com", "zed@gmail.com", "00u-gm"))
+	_, _, err = e.svc.ProvisionUserID(e.ctx, acct, idpUser("zed@gmail.com", "zed@gmail.com", "00u-gm"))
 	assert.ErrorIs(t, err, linking.ErrPublicDomain, "public mail domains stay refused under *")
 	assert.NoError(t, e.svc.CheckEmail(e.ctx, acct, "x@other.example"))
 }

@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/time/rate"
 
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/mapping"
@@ -20,7 +21,7 @@ import (
 )
 
 func TestRateLimitAnswers429WithIntegerRetryAfter(t *testing.T) {
-	e := newEnv(t, "okta", scim.WithRateLimit(rate.Every(10e9), 2)) // 1 per 10 s, burst 2
+	e := newEnv(t, "okta", scim.WithRateLimit(0.1, 2)) // 1 per 10 s, burst 2
 	for i := 0; i < 2; i++ {
 		status, _, body := e.do(t, "GET", "/Users", "")
 		require.Equal(t, http.StatusOK, status, body)
@@ -34,7 +35,7 @@ func TestRateLimitAnswers429WithIntegerRetryAfter(t *testing.T) {
 }
 
 func TestRateLimitIsPerAccount(t *testing.T) {
-	e := newEnv(t, "okta", scim.WithRateLimit(rate.Every(10e9), 1))
+	e := newEnv(t, "okta", scim.WithRateLimit(0.1, 1))
 	ctx := context.Background()
 	_, err := e.st.CreateAccount(ctx, store.Account{ID: "other", ProvisioningEnabled: true})
 	require.NoError(t, err)
@@ -105,7 +106,7 @@ func TestInternalErrorsAndPanicsDoNotLeak(t *testing.T) {
 	for _, panicking := range []bool{false, true} {
 		t.Run(fmt.Sprintf("panic=%v", panicking), func(t *testing.T) {
 			base := newEnv(t, "okta")
-			h, err := scim.New(faultyStore{Store: base.st, panicking: panicking})
+			h, err := scim.New(linking.New(faultyStore{Store: base.st, panicking: panicking}, nil), scim.WithLogger(slog.New(slog.DiscardHandler)))
 			require.NoError(t, err)
 			base.srv.Config.Handler = http.StripPrefix("/scim/v2", h)
 			status, hdr, body := base.do(t, "GET", "/Users/123", "")
@@ -283,7 +284,7 @@ func TestPatchRemoveClearsMappedFields(t *testing.T) {
 }
 
 func TestConcurrentMemberAddsAreAllKept(t *testing.T) {
-	e := newEnv(t, "okta", scim.WithRateLimit(rate.Inf, 0))
+	e := newEnv(t, "okta", scim.WithRateLimit(math.Inf(1), 0))
 	const n = 16
 	ids := make([]string, n)
 	for i := range ids {
@@ -310,7 +311,7 @@ func TestConcurrentMemberAddsAreAllKept(t *testing.T) {
 }
 
 func TestConcurrentUserPatchesLoseNothing(t *testing.T) {
-	e := newEnv(t, "entra", scim.WithRateLimit(rate.Inf, 0))
+	e := newEnv(t, "entra", scim.WithRateLimit(math.Inf(1), 0))
 	uid := createUser(t, e, "a@example.com")
 	fields := []string{"title", "nickName", "displayName", "preferredLanguage"}
 	errs := make(chan error, len(fields))
@@ -382,11 +383,11 @@ func TestEmptyFilterIsRefused(t *testing.T) {
 func TestBadRateLimitOptionsAreRefused(t *testing.T) {
 	st := newEnv(t, "okta").st
 	for _, o := range []scim.Option{scim.WithRateLimit(10, 0), scim.WithRateLimit(0, 1), scim.WithRateLimit(-1, 5)} {
-		_, err := scim.New(st, o)
+		_, err := scim.New(linking.New(st, nil), o, scim.WithLogger(slog.New(slog.DiscardHandler)))
 		assert.Error(t, err)
 	}
-	_, err := scim.New(st, scim.WithRateLimit(rate.Inf, 0))
-	assert.NoError(t, err, "rate.Inf turns limiting off")
+	_, err := scim.New(linking.New(st, nil), scim.WithRateLimit(math.Inf(1), 0), scim.WithLogger(slog.New(slog.DiscardHandler)))
+	assert.NoError(t, err, "math.Inf(1) turns limiting off")
 }
 
 func TestProjectionOnSingleResources(t *testing.T) {

@@ -3,6 +3,8 @@ package scim_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -15,7 +17,6 @@ import (
 	"github.com/elimity-com/scim/optional"
 	"github.com/elimity-com/scim/schema"
 	"github.com/scim2/filter-parser/v2"
-	"golang.org/x/time/rate"
 
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/scim"
@@ -83,7 +84,7 @@ func benchSetup(b *testing.B) benchFixture {
 			panic(err)
 		}
 		bare.addGroup(g.ID)
-		h, err := scim.New(st, scim.WithRateLimit(rate.Inf, 0))
+		h, err := scim.New(linking.New(st, nil), scim.WithRateLimit(math.Inf(1), 0), scim.WithLogger(slog.New(slog.DiscardHandler)))
 		if err != nil {
 			panic(err)
 		}

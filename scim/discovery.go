@@ -1,12 +1,10 @@
 package scim
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 
-	elimity "github.com/elimity-com/scim"
 	"github.com/elimity-com/scim/optional"
 	"github.com/elimity-com/scim/schema"
 
@@ -14,58 +12,26 @@ import (
 	"github.com/scimkit/scimkit/scim/internal/scimpatch"
 )
 
-// buildServer sets up the protocol library: the User resource type with the
-// enterprise extension and the mapping's custom extensions, the Group
-// resource type, and the handlers that connect them to the store.
-func (h *Handler) buildServer() error {
-	exts := []elimity.SchemaExtension{{Schema: schema.ExtensionEnterpriseUser()}}
-	h.userExts = []schema.Schema{schema.ExtensionEnterpriseUser()}
-	h.userSchemas = []string{userSchemaURN, schema.ExtensionEnterpriseUser().ID}
+// buildSchemas sets up what the handler validates against and publishes:
+// the User resource type with the enterprise extension and the mapping's
+// custom extensions, and the Group resource type, all from the protocol
+// library's schema definitions.
+func (h *Handler) buildSchemas() error {
+	exts := []schema.Schema{schema.ExtensionEnterpriseUser()}
 	for _, e := range h.mapper.Extensions() {
 		s, err := extensionSchema(e)
 		if err != nil {
 			return err
 		}
-		exts = append(exts, elimity.SchemaExtension{Schema: s})
-		h.userExts = append(h.userExts, s)
-		h.userSchemas = append(h.userSchemas, s.ID)
+		exts = append(exts, s)
 	}
-	h.userPatch = scimpatch.NewSchema(schema.CoreUserSchema(), h.userExts...)
-	spc := &elimity.ServiceProviderConfig{
-		MaxResults:       h.maxResults,
-		SupportFiltering: true,
-		SupportPatch:     true,
+	h.userSchemas = []string{userSchemaURN}
+	for _, e := range exts {
+		h.userSchemas = append(h.userSchemas, e.ID)
 	}
-	var opts []elimity.ServerOption
-	if h.baseURL != "" {
-		opts = append(opts, elimity.WithBaseURL(h.baseURL))
-	}
-	srv, err := elimity.NewServer(&elimity.ServerArgs{
-		ServiceProviderConfig: spc,
-		ResourceTypes: []elimity.ResourceType{
-			{
-				ID:               optional.NewString("User"),
-				Name:             "User",
-				Endpoint:         "/Users",
-				Description:      optional.NewString("User Account"),
-				Schema:           schema.CoreUserSchema(),
-				SchemaExtensions: exts,
-				Handler:          usersHandler{h},
-			},
-			{
-				ID:          optional.NewString("Group"),
-				Name:        "Group",
-				Endpoint:    "/Groups",
-				Description: optional.NewString("Group"),
-				Schema:      schema.CoreGroupSchema(),
-				Handler:     groupsHandler{h},
-			},
-		},
-	}, opts...)
-	if err != nil {
-		return fmt.Errorf("scim: protocol server: %w", err)
-	}
-	h.server = srv
+	h.users = scimpatch.NewSchema(schema.CoreUserSchema(), exts...)
+	h.groups = scimpatch.NewSchema(schema.CoreGroupSchema())
+	h.schemas = append(append([]schema.Schema{schema.CoreUserSchema()}, exts...), schema.CoreGroupSchema())
 	return nil
 }
 
@@ -122,42 +88,76 @@ func (h *Handler) serveServiceProviderConfig(w http.ResponseWriter) {
 	})
 }
 
-// serveDiscovery answers /Schemas and /ResourceTypes (lists and single
-// resources) from the protocol library's documents, fixed up: the library
-// reports itemsPerPage as its page size rather than the number returned and
-// gives the resources no meta. RFC 7644 section 4 wants filters on these
-// endpoints refused with 403.
+// serveDiscovery answers /Schemas and /ResourceTypes, lists and single
+// resources, from the schema definitions (each with its meta). RFC 7644
+// section 4 wants filters on these endpoints refused with 403; paging
+// parameters are ignored (there are a handful of resources).
 func (h *Handler) serveDiscovery(w http.ResponseWriter, r *http.Request, path string) {
 	if r.URL.Query().Has("filter") {
 		writeError(w, &Error{Status: http.StatusForbidden, Detail: "filtering is not supported on " + path + "; read the whole list"})
 		return
 	}
-	bw := &bufferedWriter{header: w.Header()}
-	h.server.ServeHTTP(bw, r)
-	var doc map[string]any
-	if bw.status != http.StatusOK || json.Unmarshal(bw.body.Bytes(), &doc) != nil {
-		w.WriteHeader(max(bw.status, http.StatusOK))
-		_, _ = w.Write(bw.body.Bytes())
-		return
-	}
+	var docs []map[string]any
 	endpoint, resourceType := "Schemas", "Schema"
 	if strings.HasPrefix(path, "/ResourceTypes") {
 		endpoint, resourceType = "ResourceTypes", "ResourceType"
-	}
-	addMeta := func(res any) {
-		if m, ok := res.(map[string]any); ok {
-			id, _ := m["id"].(string)
-			m["meta"] = map[string]any{"resourceType": resourceType, "location": h.endpointURL(endpoint + "/" + id)}
-		}
-	}
-	if list, ok := doc["Resources"].([]any); ok {
-		for _, res := range list {
-			addMeta(res)
-		}
-		doc["itemsPerPage"] = len(list)
-		doc["startIndex"] = 1
+		docs = h.resourceTypeDocs()
 	} else {
-		addMeta(doc)
+		for _, s := range h.schemas {
+			docs = append(docs, s.ToMap())
+		}
 	}
-	writeJSON(w, http.StatusOK, doc)
+	for _, d := range docs {
+		id, _ := d["id"].(string)
+		d["meta"] = map[string]any{"resourceType": resourceType, "location": h.endpointURL(endpoint + "/" + id)}
+	}
+	if id, one := strings.CutPrefix(path, "/"+endpoint+"/"); one {
+		for _, d := range docs {
+			if d["id"] == id {
+				writeJSON(w, http.StatusOK, d)
+				return
+			}
+		}
+		writeError(w, &Error{Status: http.StatusNotFound, Detail: fmt.Sprintf("no %s %q; GET /%s lists them", strings.ToLower(resourceType), id, endpoint)})
+		return
+	}
+	resources := make([]any, len(docs))
+	for i, d := range docs {
+		resources[i] = d
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"schemas":      []string{listSchemaURN},
+		"totalResults": len(resources),
+		"itemsPerPage": len(resources),
+		"startIndex":   1,
+		"Resources":    resources,
+	})
+}
+
+// resourceTypeDocs are the /ResourceTypes documents of RFC 7643 section 6.
+func (h *Handler) resourceTypeDocs() []map[string]any {
+	var exts []any
+	for _, urn := range h.userSchemas[1:] {
+		exts = append(exts, map[string]any{"schema": urn, "required": false})
+	}
+	return []map[string]any{
+		{
+			"schemas":          []string{"urn:ietf:params:scim:schemas:core:2.0:ResourceType"},
+			"id":               "User",
+			"name":             "User",
+			"description":      "User Account",
+			"endpoint":         "/Users",
+			"schema":           userSchemaURN,
+			"schemaExtensions": exts,
+		},
+		{
+			"schemas":          []string{"urn:ietf:params:scim:schemas:core:2.0:ResourceType"},
+			"id":               "Group",
+			"name":             "Group",
+			"description":      "Group",
+			"endpoint":         "/Groups",
+			"schema":           groupSchemaURN,
+			"schemaExtensions": []any{},
+		},
+	}
 }

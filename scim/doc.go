@@ -5,14 +5,15 @@
 //
 // # Mounting
 //
-// A host builds one Handler for all its accounts and mounts it under its
-// SCIM base URL with the prefix stripped:
+// A host builds one Handler for all its accounts, from the linking.Service
+// that applies the account rules (and holds the store), and mounts it under
+// its SCIM base URL with the prefix stripped:
 //
-//	st := memstore.New()                              // or sqlstore.Open(...)
-//	h, err := scim.New(st,
-//		scim.WithLinking(linking.New(st, myNotifier)), // invites and reminders
-//		scim.WithMapper(myMapper),                     // default: mapping.Okta()
-//		scim.WithLogger(slog.Default()))
+//	st := memstore.New()                        // or sqlstore.Open(...)
+//	links := linking.New(st, myNotifier)        // invites and reminders
+//	h, err := scim.New(links,
+//		scim.WithMapper(myMapper),              // default: mapping.Okta()
+//		scim.WithLogger(slog.Default()))        // the default
 //	mux.Handle("/scim/v2/", http.StripPrefix("/scim/v2", h))
 //
 // The admin pastes the base URL ("https://host.example/scim/v2", no
@@ -24,19 +25,37 @@
 //  1. Panic recovery: a panic anywhere becomes a logged 500 SCIM error.
 //  2. Authentication: "Authorization: Bearer <token>"; only the token's
 //     SHA-256 is looked up and compared in constant time; the token picks
-//     the account. Failure: 401 with WWW-Authenticate: Bearer.
+//     the account, which is read once here and passed down to package
+//     linking. Failure: 401 with WWW-Authenticate: Bearer.
 //  3. Rate limiting per account (golang.org/x/time/rate): 429 with an
 //     integer Retry-After.
 //  4. The account's sync switch: while provisioning is off, 403 with a
 //     detail saying where to turn it on (discovery endpoints still answer).
-//  5. Body cap (default 1 MiB): 413 before anything is parsed. Entra's
-//     string booleans ("active":"False") are rewritten to JSON booleans, so
-//     the library's process-wide string-value switch is never touched.
-//  6. Routing: lists and searches (GET /Users, GET /Groups, POST
-//     /Users/.search, POST /Groups/.search) and /ServiceProviderConfig are
-//     answered by this package; resource reads and writes, /Schemas and
-//     /ResourceTypes by the protocol library, calling back into this
-//     package.
+//  5. Body cap (default 1 MiB): 413 before anything is parsed. The body is
+//     then decoded once (encoding/json, numbers kept exact); nothing
+//     re-encodes it.
+//  6. One schema-driven pass over the decoded value: resource bodies are
+//     validated and normalised (attribute names in any letter case, Entra's
+//     string booleans, its manager shapes; unknown and read-only attributes
+//     dropped), PATCH requests parsed (paths, dotted and URN-qualified
+//     keys); refusals name the attribute or operation at fault.
+//  7. Dispatch to the endpoint; package linking applies the account rules
+//     and writes once. The caller's *http.Request is never modified.
+//
+// # What github.com/elimity-com/scim does and what this package does
+//
+// elimity is the source of the SCIM schema definitions (core User and
+// Group, the enterprise extension, and the schema type this package
+// builds the mapping's custom extensions with), which drive validation,
+// PATCH and the /Schemas documents, and of the protocol types (PATCH
+// operations, parsed paths through github.com/scim2/filter-parser, the
+// filter AST). Its HTTP server is not used: this package routes, decodes,
+// validates (with details an admin can act on), answers lists, reads,
+// writes and the discovery endpoints itself, because each of those needed
+// working around in the server (generic error details, unbounded body
+// reads, ETags never checked, string booleans refused unless a
+// process-wide switch is flipped, statuses outside its table turned into
+// 500s).
 //
 // # Behaviour
 //
@@ -67,8 +86,10 @@
 //     them only when asked for with attributes=groups, since each costs a
 //     lookup.
 //   - ETags: meta.version and the ETag header are W/"<version>"; If-Match on
-//     PUT, PATCH and DELETE answers 412 when stale. Without If-Match, user
-//     updates retry internally when they race another writer.
+//     PUT, PATCH and DELETE answers 412 when stale. Without If-Match a PUT
+//     or PATCH never answers 412: concurrent updates of one user are
+//     queued and races with other writers retried (store.Update); a store
+//     that keeps refusing gets a 503 with Retry-After, never a 412.
 //   - Errors: every error is a SCIM error body with a string status, the RFC
 //     7644 scimType where one applies, and a detail an admin can act on.
 //     Internal error text is logged, never sent.

@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"strconv"
 
-	scimerrors "github.com/elimity-com/scim/errors"
-
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/mapping"
 	"github.com/scimkit/scimkit/scim/internal/scimfilter"
@@ -34,12 +32,6 @@ func (e *Error) Error() string {
 		return fmt.Sprintf("scim %d (%s): %s", e.Status, e.ScimType, e.Detail)
 	}
 	return fmt.Sprintf("scim %d: %s", e.Status, e.Detail)
-}
-
-// elimity converts e into the value type the protocol library expects
-// from a handler (a pointer would become a 500).
-func (e *Error) elimity() scimerrors.ScimError {
-	return scimerrors.ScimError{Status: e.Status, ScimType: scimerrors.ScimType(e.ScimType), Detail: e.Detail}
 }
 
 const errorSchema = "urn:ietf:params:scim:api:messages:2.0:Error"
@@ -89,7 +81,7 @@ func (h *Handler) translate(ctx context.Context, err error, what string) *Error 
 	case errors.As(err, &le):
 		return linkingError(le)
 	case errors.As(err, &pe):
-		return &Error{Status: pe.Status, ScimType: pe.ScimType, Detail: pe.Detail}
+		return patchError(pe)
 	case errors.As(err, &fe):
 		return errBadRequest("invalidFilter", fe.Detail)
 	case errors.As(err, &me):
@@ -107,6 +99,9 @@ func (h *Handler) translate(ctx context.Context, err error, what string) *Error 
 		return &Error{Status: http.StatusNotFound, Detail: what + " not found"}
 	case errors.Is(err, store.ErrVersionMismatch):
 		return &Error{Status: http.StatusPreconditionFailed, Detail: what + " was changed by another request; read it again and retry"}
+	case errors.Is(err, store.ErrContention):
+		h.log.WarnContext(ctx, "scim: gave up an update under contention", slog.String("error", err.Error()))
+		return &Error{Status: http.StatusServiceUnavailable, Detail: what + " is being changed by many requests at once; retry it", retryAfter: 1}
 	case errors.As(err, &ie):
 		return errBadRequest("invalidValue", ie.Attribute+" "+ie.Reason)
 	case errors.Is(err, store.ErrInvalid):
@@ -122,7 +117,7 @@ func (h *Handler) translate(ctx context.Context, err error, what string) *Error 
 func linkingError(le *linking.Error) *Error {
 	e := &Error{Status: http.StatusBadRequest, ScimType: "invalidValue", Detail: le.Detail}
 	switch {
-	case errors.Is(le, linking.ErrLinkedElsewhere), errors.Is(le, linking.ErrAmbiguousEmail):
+	case errors.Is(le, linking.ErrLinkedElsewhere), errors.Is(le, linking.ErrAmbiguousEmail), errors.Is(le, linking.ErrEmailTaken):
 		e.Status, e.ScimType = http.StatusConflict, "uniqueness"
 	case errors.Is(le, linking.ErrGroupNotManaged), errors.Is(le, linking.ErrGroupPrivileged):
 		e.Status, e.ScimType = http.StatusForbidden, ""
@@ -132,30 +127,8 @@ func linkingError(le *linking.Error) *Error {
 	return e
 }
 
-// forElimity translates err for a ResourceHandler method: the library
-// needs the ScimError value type and passes only some statuses per method
-// (it turns the rest into a 500 with its own text); such answers are made
-// a plain 500 here.
-func (h *Handler) forElimity(r *http.Request, err error, what string) error {
-	e := h.translate(r.Context(), err, what)
-	if !elimityPasses(e.Status, r.Method) {
-		e = &Error{Status: http.StatusInternalServerError, Detail: e.Detail}
-	}
-	return e.elimity()
-}
-
-// elimityPasses mirrors the protocol library's table of statuses it lets a
-// handler return for each method.
-func elimityPasses(status int, method string) bool {
-	switch status {
-	case 400, 401, 403, 404, 500, 501:
-		return true
-	case 409:
-		return method != http.MethodGet
-	case 412:
-		return method == http.MethodPut || method == http.MethodPatch || method == http.MethodDelete
-	case 413:
-		return method == http.MethodPost
-	}
-	return false
+// patchError is the SCIM error of a refused request body, naming the
+// operation at fault.
+func patchError(pe *scimpatch.Error) *Error {
+	return &Error{Status: pe.Status, ScimType: pe.ScimType, Detail: pe.Message()}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/scimkit/scimkit/scim"
 	"github.com/scimkit/scimkit/store"
 )
 
@@ -233,18 +232,4 @@ func TestTrailingDataAfterJSONIsRefused(t *testing.T) {
 	scimType, _ := scimError(t, status, h, body)
 	assert.Equal(t, "invalidSyntax", scimType)
 	assert.Equal(t, before, e.snapshot(t))
-}
-
-// TestLibraryGetAll covers the protocol library's list callbacks, which the
-// handler itself never calls (it answers lists directly).
-func TestLibraryGetAll(t *testing.T) {
-	e := newEnv(t, "okta")
-	uid := createUser(t, e, "a@example.com")
-	createGroup(t, e, "Eng", uid)
-	for _, users := range []bool{true, false} {
-		page, err := scim.LibraryPageForTest(e.h, testAccount, users, `displayName pr`)
-		require.NoError(t, err)
-		assert.Equal(t, 1, page.TotalResults)
-		require.Len(t, page.Resources, 1)
-	}
 }

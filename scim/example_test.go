@@ -10,6 +10,7 @@ import (
 
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/scim"
+	"github.com/scimkit/scimkit/store"
 	"github.com/scimkit/scimkit/store/memstore"
 )
 
@@ -19,7 +20,7 @@ import (
 func Example() {
 	ctx := context.Background()
 	st := memstore.New()
-	links := linking.New(st, nil) // pass your invite mailer instead of nil
+	links := linking.New(st, printMailer{}) // your invite mailer
 
 	// The admin turns provisioning on and gets the token to paste into Okta.
 	owner := linking.Member{ID: "m1", Role: linking.RoleOwner}
@@ -31,7 +32,7 @@ func Example() {
 		panic(err)
 	}
 
-	h, err := scim.New(st, scim.WithLinking(links))
+	h, err := scim.New(links)
 	if err != nil {
 		panic(err)
 	}
@@ -60,6 +61,20 @@ func Example() {
 		"userName":"eve@gmail.com","emails":[{"primary":true,"value":"eve@gmail.com","type":"work"}]}`)
 	// Output:
 	// 200 application/scim+json true
+	// invite ada@example.com
 	// 201 application/scim+json true
 	// 400 application/scim+json true
+}
+
+// printMailer is a linking.Notifier that prints what it would send.
+type printMailer struct{}
+
+func (printMailer) SendInvite(_ context.Context, _ string, u store.User) error {
+	fmt.Println("invite", u.PrimaryEmail())
+	return nil
+}
+
+func (printMailer) SendReminder(_ context.Context, _ string, u store.User) error {
+	fmt.Println("remind", u.PrimaryEmail())
+	return nil
 }

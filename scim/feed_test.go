@@ -67,7 +67,7 @@ func TestGroupPatchStoreCalls(t *testing.T) {
 
 	st := &counting{s: mem}
 	var changed []scim.Event
-	h, err := scim.New(st, scim.WithLinking(linking.New(st, nil)), scim.WithMaxBodyBytes(4<<20),
+	h, err := scim.New(linking.New(st, nil), scim.WithMaxBodyBytes(4<<20),
 		scim.WithHook(func(_ context.Context, ev scim.Event) {
 			if ev.Type == scim.GroupMembersChanged {
 				changed = append(changed, ev)

@@ -3,6 +3,7 @@ package scim_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -45,7 +46,7 @@ func FuzzHandler(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	h, err := scim.New(st, scim.WithMapper(m), scim.WithLinking(linking.New(st, nil)), scim.WithMaxBodyBytes(64<<10))
+	h, err := scim.New(linking.New(st, nil), scim.WithMapper(m), scim.WithMaxBodyBytes(64<<10), scim.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -6,10 +6,9 @@ import (
 
 // serveGet answers GET /Users/{id} and GET /Groups/{id} the way lists are
 // answered, so that attributes and excludedAttributes govern every
-// attribute but id and schemas (the protocol library adds externalId and
-// meta after its handler returns).
-func (h *Handler) serveGet(w http.ResponseWriter, r *http.Request, users bool, id string) {
-	ctx, account, proj := r.Context(), accountOf(r), h.projection(r)
+// attribute but id and schemas.
+func (h *Handler) serveGet(w http.ResponseWriter, q *request, users bool, id string) {
+	ctx, account, proj := q.ctx(), q.acct.ID, h.projection(q.r)
 	if users {
 		u, err := h.store.GetUser(ctx, account, id)
 		if err != nil {
@@ -24,7 +23,7 @@ func (h *Handler) serveGet(w http.ResponseWriter, r *http.Request, users bool, i
 			}
 		}
 		w.Header().Set("ETag", etag(u.Version))
-		writeJSON(w, http.StatusOK, proj.apply(h.fullResource(h.userResource(u, groups), "User", h.userSchemas)))
+		writeJSON(w, http.StatusOK, proj.apply(h.userDoc(u, groups)))
 		return
 	}
 	g, err := h.visibleGroup(ctx, account, id)
@@ -40,5 +39,5 @@ func (h *Handler) serveGet(w http.ResponseWriter, r *http.Request, users bool, i
 		}
 	}
 	w.Header().Set("ETag", etag(g.Version))
-	writeJSON(w, http.StatusOK, proj.apply(h.fullResource(h.groupResource(g, members), "Group", []string{groupSchemaURN})))
+	writeJSON(w, http.StatusOK, proj.apply(h.groupDoc(g, members)))
 }

@@ -6,24 +6,18 @@ import (
 	"net/http"
 	"strings"
 
-	elimity "github.com/elimity-com/scim"
-
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/scim/internal/scimpatch"
 	"github.com/scimkit/scimkit/store"
 )
 
-// groupsHandler connects the protocol library's /Groups endpoint to the
-// store and the managed-group rules. The IdP sees only managed groups;
-// privileged ones it may see but never change.
-type groupsHandler struct{ h *Handler }
-
-var _ elimity.ResourceHandler = groupsHandler{}
+// The IdP sees only managed groups; privileged ones it may see but never
+// change (package linking's rules).
 
 func groupWhat(id string) string { return "Group " + quote(id) }
 
-// memberIDs reads the members attribute of a POST or PUT body.
-func memberIDs(attrs map[string]any) ([]string, error) {
+// memberIDs reads the members attribute of a validated POST or PUT body.
+func memberIDs(attrs map[string]any) ([]string, *Error) {
 	raw, _ := attrs["members"].([]any)
 	ids := make([]string, 0, len(raw))
 	for _, m := range raw {
@@ -40,33 +34,48 @@ func memberIDs(attrs map[string]any) ([]string, error) {
 	return ids, nil
 }
 
-// Create pushes a group: a managed host group with the same name that the
-// IdP has not claimed yet is adopted, else a new managed group is created.
-func (gh groupsHandler) Create(r *http.Request, attrs elimity.ResourceAttributes) (elimity.Resource, error) {
-	h, ctx, account := gh.h, r.Context(), accountOf(r)
-	name, _ := attrs["displayName"].(string)
-	if strings.TrimSpace(name) == "" {
-		return elimity.Resource{}, errBadRequest("invalidValue", "a group needs a non-empty displayName").elimity()
+// groupBody reads the displayName, externalId and members of a POST or
+// PUT body.
+func (h *Handler) groupBody(q *request) (g store.Group, members []string, e *Error) {
+	attrs, e := h.resourceBody(q, h.groups)
+	if e != nil {
+		return g, nil, e
 	}
-	members, err := memberIDs(attrs)
-	if err != nil {
-		return elimity.Resource{}, h.forElimity(r, err, "group")
+	g.DisplayName, _ = attrs["displayName"].(string)
+	if strings.TrimSpace(g.DisplayName) == "" {
+		return g, nil, errBadRequest("invalidValue", "a group needs a non-empty displayName")
 	}
-	ext, _ := attrs["externalId"].(string)
-	g, outcome, err := h.linking.ProvisionGroup(ctx, account, store.Group{DisplayName: name, ExternalID: ext}, members)
+	g.ExternalID, _ = attrs["externalId"].(string)
+	members, e = memberIDs(attrs)
+	return g, members, e
+}
+
+// createGroup is POST /Groups: a managed host group with the same name
+// that the IdP has not claimed yet is adopted, else a new managed group is
+// created.
+func (h *Handler) createGroup(w http.ResponseWriter, q *request) {
+	ctx, account := q.ctx(), q.acct.ID
+	in, members, e := h.groupBody(q)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	g, outcome, err := h.linking.ProvisionGroup(ctx, q.acct, in, members)
 	if err != nil {
-		return elimity.Resource{}, h.forElimity(r, err, "group")
+		writeError(w, h.translate(ctx, err, "group"))
+		return
 	}
 	stored, err := h.store.Members(ctx, account, g.ID)
 	if err != nil {
-		return elimity.Resource{}, h.forElimity(r, err, groupWhat(g.ID))
+		writeError(w, h.translate(ctx, err, groupWhat(g.ID)))
+		return
 	}
 	typ := GroupCreated
 	if outcome == linking.OutcomeLinked {
 		typ = GroupLinked
 	}
 	h.emit(ctx, Event{Type: typ, AccountID: account, Group: g, Added: stored, Replaced: true})
-	return h.groupResource(g, stored), nil
+	h.writeGroup(w, http.StatusCreated, g, stored)
 }
 
 // visibleGroup returns the group if the IdP may see it.
@@ -82,104 +91,102 @@ func (h *Handler) visibleGroup(ctx context.Context, account, id string) (store.G
 }
 
 // writableGroup returns the group if the IdP may change it, after the
-// If-Match check; expect is the version If-Match names (0 if none).
-func (h *Handler) writableGroup(r *http.Request, id string) (g store.Group, expect int64, err error) {
-	g, err = h.visibleGroup(r.Context(), accountOf(r), id)
+// If-Match check; expect is the version If-Match names (0 if none: the
+// update then sets no precondition, see store.GroupUpdate).
+func (h *Handler) writableGroup(q *request, id string) (g store.Group, expect int64, err error) {
+	g, err = h.visibleGroup(q.ctx(), q.acct.ID, id)
 	if err != nil {
 		return g, 0, err
 	}
 	if err := h.linking.CheckGroupWritable(g); err != nil {
 		return g, 0, err
 	}
-	expect, e := checkIfMatch(r, g.Version, groupWhat(id))
+	expect, e := checkIfMatch(q.r, g.Version, groupWhat(id))
 	if e != nil {
 		return g, 0, e
 	}
 	return g, expect, nil
 }
 
-func (gh groupsHandler) Get(r *http.Request, id string) (elimity.Resource, error) {
-	h, ctx, account := gh.h, r.Context(), accountOf(r)
-	g, err := h.visibleGroup(ctx, account, id)
+// replaceGroup is PUT: displayName, externalId and the exact member set.
+func (h *Handler) replaceGroup(w http.ResponseWriter, q *request, id string) {
+	ctx, account, what := q.ctx(), q.acct.ID, groupWhat(id)
+	in, members, e := h.groupBody(q)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	g, expect, err := h.writableGroup(q, id)
 	if err != nil {
-		return elimity.Resource{}, h.forElimity(r, err, groupWhat(id))
+		writeError(w, h.translate(ctx, err, what))
+		return
 	}
-	proj := h.projection(r)
-	var members []string
-	if !proj.excludes("members") {
-		if members, err = h.store.Members(ctx, account, id); err != nil {
-			return elimity.Resource{}, h.forElimity(r, err, groupWhat(id))
-		}
+	upd := store.GroupUpdate{Version: expect, DisplayName: &in.DisplayName, ExternalID: &in.ExternalID, ReplaceMembers: true, Members: members}
+	stored, ok := h.updateGroup(w, q, g, upd)
+	if !ok {
+		return
 	}
-	res := h.groupResource(g, members)
-	res.Attributes = proj.apply(res.Attributes)
-	return res, nil
-}
-
-// GetAll is not reached through Handler (see serveList) but is complete.
-func (gh groupsHandler) GetAll(r *http.Request, params elimity.ListRequestParams) (elimity.Page, error) {
-	return gh.h.libraryPage(r, params, false)
-}
-
-// Replace is PUT: displayName, externalId and the exact member set.
-func (gh groupsHandler) Replace(r *http.Request, id string, attrs elimity.ResourceAttributes) (elimity.Resource, error) {
-	h, ctx, account := gh.h, r.Context(), accountOf(r)
-	g, expect, err := h.writableGroup(r, id)
-	if err != nil {
-		return elimity.Resource{}, h.forElimity(r, err, groupWhat(id))
-	}
-	name, _ := attrs["displayName"].(string)
-	if strings.TrimSpace(name) == "" {
-		return elimity.Resource{}, errBadRequest("invalidValue", "a group needs a non-empty displayName").elimity()
-	}
-	members, err := memberIDs(attrs)
-	if err != nil {
-		return elimity.Resource{}, h.forElimity(r, err, groupWhat(id))
-	}
-	ext, _ := attrs["externalId"].(string)
-	upd := store.GroupUpdate{Version: expect, DisplayName: &name, ExternalID: &ext, ReplaceMembers: true, Members: members}
-	stored, delta, err := h.store.UpdateGroup(ctx, account, id, upd)
-	if err != nil {
-		return elimity.Resource{}, h.forElimity(r, err, groupWhat(id))
-	}
-	h.emitGroupChanges(ctx, account, g, stored, upd, delta)
 	current, err := h.store.Members(ctx, account, id)
 	if err != nil {
-		return elimity.Resource{}, h.forElimity(r, err, groupWhat(id))
+		writeError(w, h.translate(ctx, err, what))
+		return
 	}
-	return h.groupResource(stored, current), nil
+	h.writeGroup(w, http.StatusOK, stored, current)
 }
 
-// Patch applies membership deltas and renames atomically and answers 204:
-// a group's member list can be large, and IdPs accept 204.
-func (gh groupsHandler) Patch(r *http.Request, id string, ops []elimity.PatchOperation) (elimity.Resource, error) {
-	h, ctx, account := gh.h, r.Context(), accountOf(r)
-	g, expect, err := h.writableGroup(r, id)
+// patchGroup applies membership deltas and renames atomically and answers
+// 204: a group's member list can be large, and IdPs accept 204.
+func (h *Handler) patchGroup(w http.ResponseWriter, q *request, id string) {
+	ctx := q.ctx()
+	body, e := needBody(q)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	ops, perr := scimpatch.ParseRequest(body, h.groups)
+	if perr != nil {
+		writeError(w, patchError(perr))
+		return
+	}
+	g, expect, err := h.writableGroup(q, id)
 	if err != nil {
-		return elimity.Resource{}, h.forElimity(r, err, groupWhat(id))
+		writeError(w, h.translate(ctx, err, groupWhat(id)))
+		return
 	}
 	gp, err := scimpatch.ApplyGroup(ops)
 	if err != nil {
-		return elimity.Resource{}, h.forElimity(r, err, groupWhat(id))
+		writeError(w, h.translate(ctx, err, groupWhat(id)))
+		return
 	}
-	if !gp.Changed {
-		return elimity.Resource{}, nil
+	if gp.Changed {
+		upd := gp.Update
+		upd.Version = expect
+		if upd.DisplayName != nil && strings.TrimSpace(*upd.DisplayName) == "" {
+			writeError(w, errBadRequest("invalidValue", "a group's displayName must not be empty"))
+			return
+		}
+		if _, ok := h.updateGroup(w, q, g, upd); !ok {
+			return
+		}
 	}
-	upd := gp.Update
-	upd.Version = expect
-	if upd.DisplayName != nil && strings.TrimSpace(*upd.DisplayName) == "" {
-		return elimity.Resource{}, errBadRequest("invalidValue", "a group's displayName must not be empty").elimity()
-	}
-	stored, delta, err := h.store.UpdateGroup(ctx, account, id, upd)
-	if err != nil {
-		return elimity.Resource{}, h.forElimity(r, err, groupWhat(id))
-	}
-	h.emitGroupChanges(ctx, account, g, stored, upd, delta)
-	return elimity.Resource{}, nil
+	writeNoContent(w)
 }
 
-// emitGroupChanges tells the hooks what an update did; the member delta is
-// the one the store applied inside the write.
+// updateGroup stores upd and emits the events it amounts to (the member
+// delta is the one the store applied inside the write); on failure it
+// writes the error and reports false.
+func (h *Handler) updateGroup(w http.ResponseWriter, q *request, g store.Group, upd store.GroupUpdate) (store.Group, bool) {
+	ctx, account := q.ctx(), q.acct.ID
+	stored, delta, err := h.store.UpdateGroup(ctx, account, g.ID, upd)
+	if err != nil {
+		writeError(w, h.translate(ctx, err, groupWhat(g.ID)))
+		return stored, false
+	}
+	h.emitGroupChanges(ctx, account, g, stored, upd, delta)
+	return stored, true
+}
+
+// emitGroupChanges tells the hooks what an update did.
 func (h *Handler) emitGroupChanges(ctx context.Context, account string, before, after store.Group, upd store.GroupUpdate, d store.MemberDelta) {
 	if before.DisplayName != after.DisplayName {
 		h.emit(ctx, Event{Type: GroupRenamed, AccountID: account, Group: after})
@@ -189,15 +196,18 @@ func (h *Handler) emitGroupChanges(ctx context.Context, account string, before, 
 	}
 }
 
-func (gh groupsHandler) Delete(r *http.Request, id string) error {
-	h, ctx, account := gh.h, r.Context(), accountOf(r)
-	g, _, err := h.writableGroup(r, id)
+// deleteGroup removes the group and its memberships (never the users).
+func (h *Handler) deleteGroup(w http.ResponseWriter, q *request, id string) {
+	ctx := q.ctx()
+	g, _, err := h.writableGroup(q, id)
 	if err != nil {
-		return h.forElimity(r, err, groupWhat(id))
+		writeError(w, h.translate(ctx, err, groupWhat(id)))
+		return
 	}
-	if err := h.store.DeleteGroup(ctx, account, id); err != nil {
-		return h.forElimity(r, err, groupWhat(id))
+	if err := h.store.DeleteGroup(ctx, q.acct.ID, id); err != nil {
+		writeError(w, h.translate(ctx, err, groupWhat(id)))
+		return
 	}
-	h.emit(ctx, Event{Type: GroupDeleted, AccountID: account, Group: g})
-	return nil
+	h.emit(ctx, Event{Type: GroupDeleted, AccountID: q.acct.ID, Group: g})
+	writeNoContent(w)
 }

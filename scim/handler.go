@@ -17,7 +17,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	elimity "github.com/elimity-com/scim"
 	"github.com/elimity-com/scim/schema"
 	"golang.org/x/time/rate"
 
@@ -60,26 +59,29 @@ type Handler struct {
 	// if not, the handler keeps it (it is the IdP's link to the user).
 	mapsExternalID bool
 
-	server      elimity.Server
-	userSchemas []string // schema URNs a user resource lists
-	userPatch   scimpatch.Schema
-	userExts    []schema.Schema
+	userSchemas []string         // schema URNs a user resource lists
+	users       scimpatch.Schema // User with its extensions: validation, PATCH
+	groups      scimpatch.Schema // Group
+	schemas     []schema.Schema  // what /Schemas publishes
 }
 
-// New returns a Handler serving st. See the Option functions for what can
-// be configured and the defaults. New starts no goroutines and does no
-// I/O.
-func New(st store.Store, opts ...Option) (*Handler, error) {
-	if st == nil {
-		return nil, errors.New("scim: New needs a store")
+// New returns a Handler for the accounts, users and groups of links (a
+// linking.Service, which applies the account rules and holds the store).
+// A Service without a Notifier sends no invites (RetryInvites on a Service
+// that has one sends them later): New logs a warning saying so. See the
+// Option functions for what can be configured and the defaults. New starts
+// no goroutines and does no I/O.
+func New(links *linking.Service, opts ...Option) (*Handler, error) {
+	if links == nil {
+		return nil, errors.New("scim: New needs a linking.Service")
 	}
 	var c config
 	for _, o := range opts {
 		o(&c)
 	}
 	h := &Handler{
-		store:      st,
-		linking:    c.linking,
+		store:      links.Store(),
+		linking:    links,
 		mapper:     c.mapper,
 		log:        c.logger,
 		hook:       c.hook,
@@ -87,12 +89,8 @@ func New(st store.Store, opts ...Option) (*Handler, error) {
 		maxResults: c.maxResults,
 		baseURL:    strings.TrimRight(c.baseURL, "/"),
 		clock:      c.clock,
-		rate:       c.rate,
 		burst:      c.burst,
 		limits:     map[string]*rate.Limiter{},
-	}
-	if h.linking == nil {
-		h.linking = linking.New(st, nil)
 	}
 	if h.mapper == nil {
 		m, err := mapping.New(mapping.Okta())
@@ -103,7 +101,7 @@ func New(st store.Store, opts ...Option) (*Handler, error) {
 	}
 	h.mapsExternalID, _ = h.mapper.Maps("externalId")
 	if h.log == nil {
-		h.log = slog.New(slog.DiscardHandler)
+		h.log = slog.Default()
 	}
 	if h.maxBody <= 0 {
 		h.maxBody = DefaultMaxBodyBytes
@@ -114,14 +112,21 @@ func New(st store.Store, opts ...Option) (*Handler, error) {
 	if h.clock == nil {
 		h.clock = time.Now
 	}
-	if h.rate == 0 && h.burst == 0 {
+	switch {
+	case c.perSecond == 0 && c.burst == 0:
 		h.rate, h.burst = DefaultRate, DefaultBurst
+	case math.IsInf(c.perSecond, 1):
+		h.rate = rate.Inf
+	case c.perSecond > 0 && c.burst >= 1:
+		h.rate = rate.Limit(c.perSecond)
+	default:
+		return nil, fmt.Errorf("scim: WithRateLimit(%v, %d): the rate must be positive and the burst at least 1 (use math.Inf(1) to turn limiting off)", c.perSecond, c.burst)
 	}
-	if h.rate != rate.Inf && (h.rate <= 0 || h.burst < 1) {
-		return nil, fmt.Errorf("scim: WithRateLimit(%v, %d): the rate must be positive and the burst at least 1 (use rate.Inf to turn limiting off)", h.rate, h.burst)
-	}
-	if err := h.buildServer(); err != nil {
+	if err := h.buildSchemas(); err != nil {
 		return nil, err
+	}
+	if !links.Notifies() {
+		h.log.Warn("scim: the linking.Service has no Notifier: this handler sends no invites; run RetryInvites on a Service that has one")
 	}
 	return h, nil
 }
@@ -140,10 +145,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				writeError(rec, &Error{Status: http.StatusInternalServerError, Detail: "internal server error; the service logged the cause, retry later"})
 			}
 		}
-		h.log.InfoContext(r.Context(), "scim request",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.Int("status", rec.status()), slog.String("account", account),
-			slog.Duration("duration", time.Since(start)))
+		if h.log.Enabled(r.Context(), slog.LevelDebug) {
+			h.log.DebugContext(r.Context(), "scim request",
+				slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.Int("status", rec.status()), slog.String("account", account),
+				slog.Duration("duration", time.Since(start)))
+		}
 	}()
 	rec.Header().Set("Content-Type", contentType)
 
@@ -161,11 +168,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	path := canonicalPath(strings.TrimSuffix(r.URL.Path, "/"))
-	if path != r.URL.Path {
-		// The protocol library reads ids from the raw path: give it the
-		// same path this package routes on.
-		r.URL.Path, r.URL.RawPath = path, ""
-	}
 	if !isDiscovery(path) {
 		if err := h.linking.Enabled(acct); err != nil {
 			writeError(rec, h.translate(r.Context(), err, "account"))
@@ -177,11 +179,29 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(rec, e)
 		return
 	}
+	method := r.Method
+	if method == http.MethodHead {
+		method = http.MethodGet // net/http sends the headers and drops the body
+	}
+	// The caller's request is never modified: the account travels in a
+	// shallow copy (as http.StripPrefix copies before changing the path).
 	// Every store write the request makes is the IdP's (store.Event.Actor).
 	ctx := store.WithActor(withAccount(r.Context(), acct.ID), store.Actor{Kind: store.ActorIdP, ID: tokenID})
-	r = r.WithContext(ctx)
-	h.route(rec, r, path, body)
+	h.route(rec, &request{r: r.WithContext(ctx), acct: acct, method: method, path: path, body: body})
 }
+
+// request is one authenticated request as the handlers see it: the
+// caller's *http.Request (read, never written), the account it
+// authenticated as, and the body decoded once (nil when there is none).
+type request struct {
+	r      *http.Request
+	acct   store.Account
+	method string // HEAD is answered as GET
+	path   string // canonical, without a trailing slash
+	body   any
+}
+
+func (q *request) ctx() context.Context { return q.r.Context() }
 
 // endpoints are the first path segments this handler serves.
 var endpoints = [...]string{"/Users", "/Groups", "/ServiceProviderConfig", "/Schemas", "/ResourceTypes", "/Bulk", "/Me"}
@@ -206,47 +226,37 @@ func isDiscovery(path string) bool {
 		strings.HasPrefix(path, "/Schemas/") || strings.HasPrefix(path, "/ResourceTypes/")
 }
 
-// route dispatches an authenticated request. Lists, searches and the
-// service provider configuration are answered here; everything else goes
-// through the protocol library.
-func (h *Handler) route(w http.ResponseWriter, r *http.Request, path string, body []byte) {
-	if r.Method == http.MethodHead {
-		// Answered as GET; net/http sends the headers and drops the body.
-		r = r.Clone(r.Context())
-		r.Method = http.MethodGet
-	}
+// route dispatches an authenticated request.
+func (h *Handler) route(w http.ResponseWriter, q *request) {
+	path := q.path
 	switch path {
 	case "/Users", "/Groups":
-		switch r.Method {
+		switch q.method {
 		case http.MethodGet:
-			h.serveList(w, r, path == "/Users", h.listParamsFromQuery(r))
-			return
+			h.serveList(w, q, path == "/Users", h.listParamsFromQuery(q.r))
 		case http.MethodPost:
-			h.serveLibrary(w, r, body)
-			return
+			if path == "/Users" {
+				h.createUser(w, q)
+			} else {
+				h.createGroup(w, q)
+			}
+		default:
+			methodNotAllowed(w, "GET, HEAD, POST")
 		}
-		methodNotAllowed(w, "GET, HEAD, POST")
 		return
 	case "/Users/.search", "/Groups/.search":
-		if r.Method != http.MethodPost {
+		if q.method != http.MethodPost {
 			methodNotAllowed(w, "POST")
 			return
 		}
-		h.serveSearch(w, r, path == "/Users/.search")
+		h.serveSearch(w, q, path == "/Users/.search")
 		return
 	case "/ServiceProviderConfig":
-		if r.Method != http.MethodGet {
+		if q.method != http.MethodGet {
 			methodNotAllowed(w, "GET, HEAD")
 			return
 		}
 		h.serveServiceProviderConfig(w)
-		return
-	case "/Schemas", "/ResourceTypes":
-		if r.Method != http.MethodGet {
-			methodNotAllowed(w, "GET, HEAD")
-			return
-		}
-		h.serveDiscovery(w, r, path)
 		return
 	case "/Bulk", "/Me", "/.search", "":
 		what := strings.TrimPrefix(path, "/")
@@ -256,31 +266,20 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request, path string, bod
 		writeError(w, &Error{Status: http.StatusNotImplemented, Detail: "this service provider does not support " + what + "; use /Users and /Groups, see /ServiceProviderConfig"})
 		return
 	}
-	if strings.HasPrefix(path, "/Users/") || strings.HasPrefix(path, "/Groups/") {
-		users := strings.HasPrefix(path, "/Users/")
-		id := strings.TrimPrefix(strings.TrimPrefix(path, "/Users/"), "/Groups/")
-		if strings.IndexByte(id, 0) >= 0 || !utf8.ValidString(id) {
-			// No store holds such an id (and SQL stores refuse to look
-			// one up).
-			writeError(w, &Error{Status: http.StatusNotFound, Detail: "no resource has that id"})
-			return
-		}
-		switch r.Method {
-		case http.MethodGet:
-			h.serveGet(w, r, users, id)
-		case http.MethodPut, http.MethodPatch, http.MethodDelete:
-			h.serveLibrary(w, r, body)
-		default:
-			methodNotAllowed(w, "GET, HEAD, PUT, PATCH, DELETE")
-		}
+	if rest, ok := strings.CutPrefix(path, "/Users/"); ok {
+		h.routeResource(w, q, true, rest)
 		return
 	}
-	if strings.HasPrefix(path, "/Schemas/") || strings.HasPrefix(path, "/ResourceTypes/") {
-		if r.Method != http.MethodGet {
+	if rest, ok := strings.CutPrefix(path, "/Groups/"); ok {
+		h.routeResource(w, q, false, rest)
+		return
+	}
+	if isDiscovery(path) {
+		if q.method != http.MethodGet {
 			methodNotAllowed(w, "GET, HEAD")
 			return
 		}
-		h.serveDiscovery(w, r, path)
+		h.serveDiscovery(w, q.r, path)
 		return
 	}
 	for _, ep := range []string{"/Users", "/Groups", "/ServiceProviderConfig", "/Schemas", "/ResourceTypes"} {
@@ -291,6 +290,34 @@ func (h *Handler) route(w http.ResponseWriter, r *http.Request, path string, bod
 		}
 	}
 	writeError(w, &Error{Status: http.StatusNotFound, Detail: fmt.Sprintf("no SCIM endpoint at %q; the endpoints are /Users, /Groups, /ServiceProviderConfig, /Schemas and /ResourceTypes under the base URL", path)})
+}
+
+// routeResource dispatches a request for one user or group.
+func (h *Handler) routeResource(w http.ResponseWriter, q *request, users bool, id string) {
+	if id == "" || strings.IndexByte(id, 0) >= 0 || !utf8.ValidString(id) {
+		// No store holds such an id (and SQL stores refuse to look one
+		// up).
+		writeError(w, &Error{Status: http.StatusNotFound, Detail: "no resource has that id"})
+		return
+	}
+	switch {
+	case q.method == http.MethodGet:
+		h.serveGet(w, q, users, id)
+	case q.method == http.MethodPut && users:
+		h.replaceUser(w, q, id)
+	case q.method == http.MethodPatch && users:
+		h.patchUser(w, q, id)
+	case q.method == http.MethodDelete && users:
+		h.deleteUser(w, q, id)
+	case q.method == http.MethodPut:
+		h.replaceGroup(w, q, id)
+	case q.method == http.MethodPatch:
+		h.patchGroup(w, q, id)
+	case q.method == http.MethodDelete:
+		h.deleteGroup(w, q, id)
+	default:
+		methodNotAllowed(w, "GET, HEAD, PUT, PATCH, DELETE")
+	}
 }
 
 func methodNotAllowed(w http.ResponseWriter, allow string) {
@@ -364,10 +391,9 @@ func (h *Handler) tooMany(delay time.Duration) *Error {
 }
 
 // readBody reads the request body up to the cap, refusing larger ones
-// before anything is parsed, and rewrites Entra's string booleans into
-// JSON booleans for user resources (the protocol library would refuse
-// them, and the library switch that allows them is process-wide).
-func (h *Handler) readBody(r *http.Request) ([]byte, *Error) {
+// before anything is parsed, and decodes it once (numbers kept exact as
+// json.Number). An empty body is nil.
+func (h *Handler) readBody(r *http.Request) (any, *Error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
@@ -375,30 +401,42 @@ func (h *Handler) readBody(r *http.Request) ([]byte, *Error) {
 		return nil, tooLarge(h.maxBody)
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, h.maxBody+1))
-	_ = r.Body.Close()
 	if err != nil {
 		return nil, errBadRequest("invalidSyntax", "the request body could not be read")
 	}
 	if int64(len(body)) > h.maxBody {
 		return nil, tooLarge(h.maxBody)
 	}
-	if len(body) > 0 && !json.Valid(body) {
-		if _, e := decodeBody(body); e != nil {
-			return nil, e
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, nil
+	}
+	return decodeBody(body)
+}
+
+// decodeBody decodes exactly one JSON value, keeping numbers exact.
+func decodeBody(body []byte) (any, *Error) {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, errBadRequest("invalidSyntax", fmt.Sprintf("the request body is not valid JSON: %s (at byte %d)", se.Error(), se.Offset))
 		}
+		return nil, errBadRequest("invalidSyntax", "the request body is not valid JSON: it ends too early")
+	}
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, errBadRequest("invalidSyntax", "the request body has more after its JSON value; send exactly one JSON object")
 	}
-	if strings.HasPrefix(r.URL.Path, "/Users") && (r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch) {
-		if nb, changed, err := scimpatch.NormalizeBooleans(body, h.userPatch, r.Method == http.MethodPatch); err == nil && changed {
-			body = nb
-		}
-		if nb, changed := normalizeManager(body, r.Method == http.MethodPatch); changed {
-			body = nb
-		}
+	return v, nil
+}
+
+// needBody returns the decoded body of a request that must have one.
+func needBody(q *request) (any, *Error) {
+	if q.body == nil {
+		return nil, errBadRequest("invalidSyntax", "the request needs a JSON body")
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	r.ContentLength = int64(len(body))
-	return body, nil
+	return q.body, nil
 }
 
 func tooLarge(limit int64) *Error {
@@ -446,9 +484,4 @@ func withAccount(ctx context.Context, id string) context.Context {
 func AccountID(ctx context.Context) (id string, ok bool) {
 	id, ok = ctx.Value(accountKey{}).(string)
 	return id, ok
-}
-
-func accountOf(r *http.Request) string {
-	id, _ := AccountID(r.Context())
-	return id
 }

@@ -64,14 +64,13 @@ func newEnv(t *testing.T, idp string, opts ...scim.Option) *env {
 	require.NoError(t, err)
 	base := []scim.Option{
 		scim.WithMapper(m),
-		scim.WithLinking(linking.New(e.st, notifier{e})),
 		scim.WithHook(func(_ context.Context, ev scim.Event) {
 			e.mu.Lock()
 			defer e.mu.Unlock()
 			e.events = append(e.events, ev)
 		}),
 	}
-	e.h, err = scim.New(e.st, append(base, opts...)...)
+	e.h, err = scim.New(linking.New(e.st, notifier{e}), append(base, opts...)...)
 	require.NoError(t, err)
 	mux := http.NewServeMux()
 	mux.Handle("/scim/v2/", http.StripPrefix("/scim/v2", e.h))

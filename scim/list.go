@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	elimity "github.com/elimity-com/scim"
-
 	"github.com/scimkit/scimkit/scim/internal/scimfilter"
 	"github.com/scimkit/scimkit/store"
 )
@@ -48,50 +46,97 @@ func (h *Handler) listParamsFromQuery(r *http.Request) listParams {
 	return p
 }
 
-// searchRequest is the body of POST /.search (RFC 7644 section 3.4.3).
-type searchRequest struct {
-	Schemas            []string `json:"schemas"`
-	Attributes         []string `json:"attributes"`
-	ExcludedAttributes []string `json:"excludedAttributes"`
-	Filter             string   `json:"filter"`
-	StartIndex         *int     `json:"startIndex"`
-	Count              *int     `json:"count"`
-	SortBy             string   `json:"sortBy"`
-	SortOrder          string   `json:"sortOrder"`
-}
-
 const searchSchemaURN = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
 
-func (h *Handler) serveSearch(w http.ResponseWriter, r *http.Request, users bool) {
-	var req searchRequest
-	dec := json.NewDecoder(r.Body)
-	if err := dec.Decode(&req); err != nil {
+// serveSearch answers POST /.search (RFC 7644 section 3.4.3) from the
+// decoded SearchRequest body.
+func (h *Handler) serveSearch(w http.ResponseWriter, q *request, users bool) {
+	req, ok := q.body.(map[string]any)
+	if !ok {
 		writeError(w, errBadRequest("invalidSyntax", "the search request body is not a valid JSON SearchRequest"))
 		return
 	}
-	if len(req.Schemas) != 1 || req.Schemas[0] != searchSchemaURN {
+	if schemas, _ := valueFold(req, "schemas").([]any); len(schemas) != 1 || schemas[0] != searchSchemaURN {
 		writeError(w, errBadRequest("invalidValue", "a search request must list exactly the schema "+searchSchemaURN))
 		return
 	}
-	p := listParams{filter: strings.TrimSpace(req.Filter), startIndex: 1, count: -1,
-		proj: h.newProjection(strings.Join(req.Attributes, ","), strings.Join(req.ExcludedAttributes, ","))}
-	if req.StartIndex != nil {
-		p.startIndex = *req.StartIndex
+	filter, ok1 := stringField(req, "filter")
+	include, ok2 := listField(req, "attributes")
+	exclude, ok3 := listField(req, "excludedAttributes")
+	start, ok4 := intField(req, "startIndex", 1)
+	count, ok5 := intField(req, "count", -1)
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
+		writeError(w, errBadRequest("invalidSyntax", "the search request body is not a valid JSON SearchRequest"))
+		return
 	}
-	if req.Count != nil {
-		p.count = max(*req.Count, 0)
+	p := listParams{filter: strings.TrimSpace(filter), startIndex: start, count: count,
+		proj: h.newProjection(strings.Join(include, ","), strings.Join(exclude, ","))}
+	if _, given := lookupFoldOK(req, "count"); given {
+		p.count = max(count, 0)
 	}
-	h.serveList(w, r, users, p)
+	h.serveList(w, q, users, p)
+}
+
+// valueFold is the value of key in m, matched case-insensitively (nil if
+// absent).
+func valueFold(m map[string]any, key string) any {
+	_, v, _ := lookupFold(m, key)
+	return v
+}
+
+func lookupFoldOK(m map[string]any, key string) (any, bool) {
+	_, v, ok := lookupFold(m, key)
+	return v, ok
+}
+
+func stringField(m map[string]any, key string) (string, bool) {
+	v := valueFold(m, key)
+	if v == nil {
+		return "", true
+	}
+	s, ok := v.(string)
+	return s, ok
+}
+
+func listField(m map[string]any, key string) ([]string, bool) {
+	v := valueFold(m, key)
+	if v == nil {
+		return nil, true
+	}
+	list, ok := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, e := range list {
+		s, isStr := e.(string)
+		if !isStr {
+			return nil, false
+		}
+		out = append(out, s)
+	}
+	return out, ok
+}
+
+// intField reads an integer field, def when absent.
+func intField(m map[string]any, key string, def int) (int, bool) {
+	v := valueFold(m, key)
+	if v == nil {
+		return def, true
+	}
+	n, ok := v.(json.Number)
+	if !ok {
+		return 0, false
+	}
+	i, err := strconv.Atoi(n.String())
+	return i, err == nil
 }
 
 // serveList answers a list or search. Lookups of the simple equality
 // shapes IdPs send (userName eq "x") skip the general filter parser.
-func (h *Handler) serveList(w http.ResponseWriter, r *http.Request, users bool, p listParams) {
+func (h *Handler) serveList(w http.ResponseWriter, q *request, users bool, p listParams) {
 	if p.err != nil {
 		writeError(w, p.err)
 		return
 	}
-	ctx, account := r.Context(), accountOf(r)
+	ctx, account := q.ctx(), q.acct.ID
 	kind := scimfilter.Groups
 	if users {
 		kind = scimfilter.Users
@@ -107,14 +152,14 @@ func (h *Handler) serveList(w http.ResponseWriter, r *http.Request, users bool, 
 			}
 		}
 	}
-	q := store.Query{Filter: f, StartIndex: max(p.startIndex, 1), Count: p.count}
-	if q.Count < 0 || q.Count > h.maxResults {
-		q.Count = h.maxResults
+	sq := store.Query{Filter: f, StartIndex: max(p.startIndex, 1), Count: p.count}
+	if sq.Count < 0 || sq.Count > h.maxResults {
+		sq.Count = h.maxResults
 	}
-	resources := make([]any, 0, min(q.Count, 64))
+	resources := make([]any, 0, min(sq.Count, 64))
 	var total int
 	if users {
-		page, err := h.store.ListUsers(ctx, account, q)
+		page, err := h.store.ListUsers(ctx, account, sq)
 		if err != nil {
 			writeError(w, h.translate(ctx, err, "users"))
 			return
@@ -130,11 +175,11 @@ func (h *Handler) serveList(w http.ResponseWriter, r *http.Request, users bool, 
 					return
 				}
 			}
-			resources = append(resources, p.proj.apply(h.fullResource(h.userResource(u, groups), "User", h.userSchemas)))
+			resources = append(resources, p.proj.apply(h.userDoc(u, groups)))
 		}
 	} else {
-		q.Filter = visibleGroups(q.Filter)
-		page, err := h.store.ListGroups(ctx, account, q)
+		sq.Filter = visibleGroups(sq.Filter)
+		page, err := h.store.ListGroups(ctx, account, sq)
 		if err != nil {
 			writeError(w, h.translate(ctx, err, "groups"))
 			return
@@ -149,60 +194,16 @@ func (h *Handler) serveList(w http.ResponseWriter, r *http.Request, users bool, 
 					return
 				}
 			}
-			resources = append(resources, p.proj.apply(h.fullResource(h.groupResource(g, members), "Group", []string{groupSchemaURN})))
+			resources = append(resources, p.proj.apply(h.groupDoc(g, members)))
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"schemas":      []string{listSchemaURN},
 		"totalResults": total,
 		"itemsPerPage": len(resources),
-		"startIndex":   q.StartIndex,
+		"startIndex":   sq.StartIndex,
 		"Resources":    resources,
 	})
-}
-
-// libraryPage answers the protocol library's GetAll for either endpoint,
-// from its parsed filter, with the same store queries as serveList.
-func (h *Handler) libraryPage(r *http.Request, params elimity.ListRequestParams, users bool) (elimity.Page, error) {
-	ctx, account := r.Context(), accountOf(r)
-	kind := scimfilter.Groups
-	if users {
-		kind = scimfilter.Users
-	}
-	q := store.Query{StartIndex: params.StartIndex, Count: params.Count}
-	if params.FilterValidator != nil {
-		f, err := scimfilter.FromExpression(params.FilterValidator.GetFilter(), kind)
-		if err != nil {
-			return elimity.Page{}, h.forElimity(r, err, "filter")
-		}
-		q.Filter = f
-	}
-	out := elimity.Page{Resources: []elimity.Resource{}}
-	if users {
-		page, err := h.store.ListUsers(ctx, account, q)
-		if err != nil {
-			return elimity.Page{}, h.forElimity(r, err, "users")
-		}
-		out.TotalResults = page.Total
-		for _, u := range page.Users {
-			out.Resources = append(out.Resources, h.userResource(u, nil))
-		}
-		return out, nil
-	}
-	q.Filter = visibleGroups(q.Filter)
-	page, err := h.store.ListGroups(ctx, account, q)
-	if err != nil {
-		return elimity.Page{}, h.forElimity(r, err, "groups")
-	}
-	out.TotalResults = page.Total
-	for _, g := range page.Groups {
-		members, err := h.store.Members(ctx, account, g.ID)
-		if err != nil {
-			return elimity.Page{}, h.forElimity(r, err, groupWhat(g.ID))
-		}
-		out.Resources = append(out.Resources, h.groupResource(g, members))
-	}
-	return out, nil
 }
 
 // visibleGroups restricts a group filter to managed groups: the IdP never

@@ -5,9 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"golang.org/x/time/rate"
-
-	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/mapping"
 )
 
@@ -29,31 +26,24 @@ const (
 type Option func(*config)
 
 type config struct {
-	linking    *linking.Service
 	mapper     *mapping.Mapper
 	logger     *slog.Logger
 	hook       func(context.Context, Event)
 	maxBody    int64
-	rate       rate.Limit
+	perSecond  float64
 	burst      int
 	maxResults int
 	baseURL    string
 	clock      func() time.Time
 }
 
-// WithLinking sets the linking service that applies the account rules
-// (email linking, invites, allowed domains, managed groups). The zero value
-// is linking.New(st, nil): the rules apply but no invite is sent; hosts
-// that send invites pass their own service with a Notifier.
-func WithLinking(s *linking.Service) Option { return func(c *config) { c.linking = s } }
-
 // WithMapper sets the attribute mapping between SCIM resources and host
 // users. The zero value is the Okta preset (mapping.Okta()).
 func WithMapper(m *mapping.Mapper) Option { return func(c *config) { c.mapper = m } }
 
-// WithLogger sets the logger for request lines and internal errors. The
-// zero value discards everything. Tokens and request bodies are never
-// logged.
+// WithLogger sets the logger. Internal errors are logged at Error, a
+// missing Notifier at Warn, one line per request at Debug. The zero value
+// is slog.Default(). Tokens and request bodies are never logged.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
 // WithHook registers fn to observe lifecycle events (see Event). It is
@@ -67,12 +57,14 @@ func WithHook(fn func(context.Context, Event)) Option { return func(c *config) {
 // DefaultMaxBodyBytes.
 func WithMaxBodyBytes(n int64) Option { return func(c *config) { c.maxBody = n } }
 
-// WithRateLimit sets the per-account token bucket: r requests per second
-// sustained, bursts of up to burst. Requests over the limit get a 429 SCIM
-// error with an integer Retry-After header. rate.Inf disables limiting.
-// The zero value is DefaultRate and DefaultBurst.
-func WithRateLimit(r rate.Limit, burst int) Option {
-	return func(c *config) { c.rate, c.burst = r, burst }
+// WithRateLimit sets the per-account token bucket: perSecond requests per
+// second sustained (0.1 is one every ten seconds), bursts of up to burst.
+// Requests over the limit get a 429 SCIM error with an integer Retry-After
+// header. math.Inf(1) turns limiting off (burst is then ignored). New
+// refuses other values unless perSecond > 0 and burst >= 1. The zero value
+// (0, 0) is DefaultRate and DefaultBurst.
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(c *config) { c.perSecond, c.burst = perSecond, burst }
 }
 
 // WithMaxResults sets the largest page a list returns (the count parameter

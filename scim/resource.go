@@ -8,9 +8,6 @@ import (
 	"strings"
 	"time"
 
-	elimity "github.com/elimity-com/scim"
-	"github.com/elimity-com/scim/optional"
-
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/store"
 )
@@ -46,11 +43,6 @@ func checkIfMatch(r *http.Request, current int64, what string) (int64, *Error) {
 		Detail: what + " has changed since the version in If-Match (it is now " + etag(current) + "); read it again and retry"}
 }
 
-func hasIfMatch(r *http.Request) bool {
-	h := strings.TrimSpace(r.Header.Get("If-Match"))
-	return h != "" && h != "*"
-}
-
 // userAttributes is the SCIM form of u without the common attributes (id,
 // externalId, meta, schemas), which the caller adds.
 func (h *Handler) userAttributes(u store.User) map[string]any {
@@ -78,46 +70,76 @@ func (h *Handler) userGroups(ctx context.Context, account string, u store.User) 
 	return out, nil
 }
 
-func (h *Handler) userResource(u store.User, groups []any) elimity.Resource {
-	attrs := h.userAttributes(u)
+// userDoc is the whole SCIM document of u: its attributes, groups (when
+// not nil), the common attributes and meta.
+func (h *Handler) userDoc(u store.User, groups []any) map[string]any {
+	doc := h.userAttributes(u)
 	if groups != nil {
-		attrs["groups"] = groups
+		doc["groups"] = groups
 	}
-	return elimity.Resource{
-		ID:         u.ID,
-		ExternalID: optionalString(u.ExternalID),
-		Attributes: attrs,
-		Meta:       meta(u.Created, u.Modified, u.Version),
-	}
+	h.common(doc, "User", u.ID, u.ExternalID, u.Created, u.Modified, u.Version)
+	doc["schemas"] = h.userSchemas
+	return doc
 }
 
-func (h *Handler) groupResource(g store.Group, members []string) elimity.Resource {
-	attrs := map[string]any{"displayName": g.DisplayName}
+// groupDoc is the whole SCIM document of g, with its members when not nil.
+func (h *Handler) groupDoc(g store.Group, members []string) map[string]any {
+	doc := map[string]any{"displayName": g.DisplayName}
 	if members != nil {
 		ms := make([]any, len(members))
 		for i, id := range members {
 			ms[i] = map[string]any{"value": id, "$ref": h.location("Users", id), "type": "User"}
 		}
-		attrs["members"] = ms
+		doc["members"] = ms
 	}
-	return elimity.Resource{
-		ID:         g.ID,
-		ExternalID: optionalString(g.ExternalID),
-		Attributes: attrs,
-		Meta:       meta(g.Created, g.Modified, g.Version),
+	h.common(doc, "Group", g.ID, g.ExternalID, g.Created, g.Modified, g.Version)
+	doc["schemas"] = []string{groupSchemaURN}
+	return doc
+}
+
+// common adds id, externalId and meta to doc.
+func (h *Handler) common(doc map[string]any, resourceType, id, externalID string, created, modified time.Time, version int64) {
+	doc["id"] = id
+	if externalID != "" {
+		doc["externalId"] = externalID
+	}
+	doc["meta"] = map[string]any{
+		"resourceType": resourceType,
+		"location":     h.location(resourceType+"s", id),
+		"version":      etag(version),
+		"created":      created.Format(time.RFC3339),
+		"lastModified": modified.Format(time.RFC3339),
 	}
 }
 
-func optionalString(s string) optional.String {
-	if s == "" {
-		return optional.String{}
+// writeUser answers with u, its groups and its ETag; a 201 also gets the
+// Location header.
+func (h *Handler) writeUser(w http.ResponseWriter, q *request, status int, u store.User) {
+	groups, err := h.userGroups(q.ctx(), q.acct.ID, u)
+	if err != nil {
+		writeError(w, h.translate(q.ctx(), err, userWhat(u.ID)))
+		return
 	}
-	return optional.NewString(s)
+	h.writeResource(w, status, "Users", u.ID, u.Version, h.userDoc(u, groups))
 }
 
-func meta(created, modified time.Time, version int64) elimity.Meta {
-	c, m := created, modified
-	return elimity.Meta{Created: &c, LastModified: &m, Version: etag(version)}
+// writeGroup answers with g and its members.
+func (h *Handler) writeGroup(w http.ResponseWriter, status int, g store.Group, members []string) {
+	h.writeResource(w, status, "Groups", g.ID, g.Version, h.groupDoc(g, members))
+}
+
+func (h *Handler) writeResource(w http.ResponseWriter, status int, endpoint, id string, version int64, doc map[string]any) {
+	w.Header().Set("ETag", etag(version))
+	if status == http.StatusCreated {
+		w.Header().Set("Location", h.location(endpoint, id))
+	}
+	writeJSON(w, status, doc)
+}
+
+// writeNoContent answers 204: no body, so no content type.
+func writeNoContent(w http.ResponseWriter) {
+	w.Header().Del("Content-Type")
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // endpointURL is the location of an endpoint, relative unless a base URL
@@ -129,36 +151,8 @@ func (h *Handler) endpointURL(endpoint string) string {
 	return h.baseURL + "/" + endpoint
 }
 
-// location is the resource's meta.location, as the protocol library forms
-// it: relative ("Users/42") unless a base URL is configured.
+// location is a resource's meta.location and Location header: relative
+// ("Users/42") unless a base URL is configured.
 func (h *Handler) location(endpoint, id string) string {
 	return h.endpointURL(endpoint + "/" + url.PathEscape(id))
-}
-
-// fullResource renders a resource the way the protocol library does for
-// single-resource answers, for the responses this package writes itself
-// (lists and searches).
-func (h *Handler) fullResource(res elimity.Resource, resourceType string, schemas []string) map[string]any {
-	out := make(map[string]any, len(res.Attributes)+4)
-	for k, v := range res.Attributes {
-		out[k] = v
-	}
-	out["id"] = res.ID
-	if res.ExternalID.Present() {
-		out["externalId"] = res.ExternalID.Value()
-	}
-	out["schemas"] = schemas
-	endpoint := "Users"
-	if resourceType == "Group" {
-		endpoint = "Groups"
-	}
-	m := map[string]any{"resourceType": resourceType, "location": h.location(endpoint, res.ID), "version": res.Meta.Version}
-	if res.Meta.Created != nil {
-		m["created"] = res.Meta.Created.Format(time.RFC3339)
-	}
-	if res.Meta.LastModified != nil {
-		m["lastModified"] = res.Meta.LastModified.Format(time.RFC3339)
-	}
-	out["meta"] = m
-	return out
 }

@@ -2,69 +2,65 @@ package scim
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"reflect"
 	"time"
-
-	elimity "github.com/elimity-com/scim"
 
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/scim/internal/scimpatch"
 	"github.com/scimkit/scimkit/store"
 )
 
-// maxWriteAttempts bounds the read-modify-write retries of an update that
-// races with another writer (only when the request carries no If-Match).
-const maxWriteAttempts = 5
-
-// usersHandler connects the protocol library's /Users endpoint to the
-// store, the mapping and the linking rules.
-type usersHandler struct{ h *Handler }
-
-var _ elimity.ResourceHandler = usersHandler{}
-
 func userWhat(id string) string { return "User " + quote(id) }
 
 func quote(s string) string { return `"` + s + `"` }
 
-// Create provisions a user: linked to an existing host user with the same
-// email, or created and invited (see package linking).
-func (uh usersHandler) Create(r *http.Request, attrs elimity.ResourceAttributes) (elimity.Resource, error) {
-	h, ctx, account := uh.h, r.Context(), accountOf(r)
+// createUser is POST /Users: the body is validated and mapped, and
+// package linking links an existing host user with the same email or
+// creates and invites a new one, in the state the IdP sends.
+func (h *Handler) createUser(w http.ResponseWriter, q *request) {
+	ctx, account := q.ctx(), q.acct.ID
+	attrs, e := h.resourceBody(q, h.users)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
 	var u store.User
 	if err := h.toUser(attrs, &u); err != nil {
-		return elimity.Resource{}, h.forElimity(r, err, "user")
+		writeError(w, h.translate(ctx, err, "user"))
+		return
 	}
-	deactivated := attrs["active"] == false
-	if deactivated {
-		u.State = store.StateSuspended // created suspended, invite deferred
+	if attrs["active"] == false {
+		u.State = store.StateSuspended // created (or linked) suspended, invite deferred
 	}
-	stored, outcome, err := h.linking.ProvisionUser(ctx, account, u)
+	stored, outcome, err := h.linking.ProvisionUser(ctx, q.acct, u)
 	if err != nil {
-		return elimity.Resource{}, h.forElimity(r, err, "user")
+		writeError(w, h.translate(ctx, err, "user"))
+		return
 	}
 	if outcome == linking.OutcomeLinked {
 		h.emit(ctx, Event{Type: UserLinked, AccountID: account, User: stored})
 	} else {
 		h.emit(ctx, Event{Type: UserCreated, AccountID: account, User: stored})
 	}
-	if deactivated && stored.Active() {
-		// An existing host user the IdP links while it is deactivated there.
-		before := stored
-		linking.Suspend(&stored)
-		if stored, err = h.store.UpdateUser(ctx, account, stored); err != nil {
-			return elimity.Resource{}, h.forElimity(r, err, userWhat(before.ID))
-		}
-	}
 	if !stored.Active() {
 		h.emit(ctx, Event{Type: UserSuspended, AccountID: account, User: stored})
 	}
-	groups, err := h.userGroups(ctx, account, stored)
-	if err != nil {
-		return elimity.Resource{}, h.forElimity(r, err, userWhat(stored.ID))
+	h.writeUser(w, q, http.StatusCreated, stored)
+}
+
+// resourceBody validates a POST or PUT body against s (scimpatch does the
+// one schema-driven pass).
+func (h *Handler) resourceBody(q *request, s scimpatch.Schema) (map[string]any, *Error) {
+	body, e := needBody(q)
+	if e != nil {
+		return nil, e
 	}
-	return h.userResource(stored, groups), nil
+	attrs, err := s.Resource(body)
+	if err != nil {
+		return nil, patchError(err)
+	}
+	return attrs, nil
 }
 
 // toUser maps incoming attributes onto u. externalId is the IdP's link to
@@ -85,160 +81,82 @@ func (h *Handler) toUser(attrs map[string]any, u *store.User) error {
 	return nil
 }
 
-func (uh usersHandler) Get(r *http.Request, id string) (elimity.Resource, error) {
-	h, ctx, account := uh.h, r.Context(), accountOf(r)
-	u, err := h.store.GetUser(ctx, account, id)
-	if err != nil {
-		return elimity.Resource{}, h.forElimity(r, err, userWhat(id))
+// activeOf is the active attribute of a request, if it has one.
+func activeOf(attrs map[string]any) *bool {
+	if b, ok := attrs["active"].(bool); ok {
+		return &b
 	}
-	proj := h.projection(r)
-	var groups []any
-	if !proj.excludes("groups") {
-		if groups, err = h.userGroups(ctx, account, u); err != nil {
-			return elimity.Resource{}, h.forElimity(r, err, userWhat(id))
-		}
-	}
-	res := h.userResource(u, groups)
-	res.Attributes = proj.apply(res.Attributes)
-	return res, nil
+	return nil
 }
 
-// GetAll is not reached through Handler (which answers lists itself, see
-// serveList) but is complete, for the library's interface.
-func (uh usersHandler) GetAll(r *http.Request, params elimity.ListRequestParams) (elimity.Page, error) {
-	return uh.h.libraryPage(r, params, true)
-}
-
-// Replace is PUT: every mapped attribute is set from the body (absent ones
-// cleared); active, when present, suspends or reactivates.
-func (uh usersHandler) Replace(r *http.Request, id string, attrs elimity.ResourceAttributes) (elimity.Resource, error) {
-	h := uh.h
-	return h.updateUser(r, id, func(cur store.User) (store.User, bool, error) {
+// replaceUser is PUT: every mapped attribute is set from the body (absent
+// ones cleared); active, when present, suspends or reactivates.
+func (h *Handler) replaceUser(w http.ResponseWriter, q *request, id string) {
+	attrs, e := h.resourceBody(q, h.users)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	h.updateUser(w, q, id, func(cur store.User) (linking.Change, error) {
 		next := cur.Clone()
 		if err := h.toUser(attrs, &next); err != nil {
-			return cur, false, err
+			return linking.Change{}, err
 		}
-		if active, ok := attrs["active"].(bool); ok {
-			setActive(&next, active)
-		}
-		return next, true, nil
+		return linking.Change{User: next, Active: activeOf(attrs)}, nil
 	})
 }
 
-// Patch applies RFC 7644 PATCH operations to the user's SCIM document, all
-// or nothing, and stores the result.
-func (uh usersHandler) Patch(r *http.Request, id string, ops []elimity.PatchOperation) (elimity.Resource, error) {
-	h := uh.h
-	return h.updateUser(r, id, func(cur store.User) (store.User, bool, error) {
+// patchUser applies RFC 7644 PATCH operations to the user's SCIM document,
+// all or nothing, and stores the result.
+func (h *Handler) patchUser(w http.ResponseWriter, q *request, id string) {
+	body, e := needBody(q)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	ops, err := scimpatch.ParseRequest(body, h.users)
+	if err != nil {
+		writeError(w, patchError(err))
+		return
+	}
+	h.updateUser(w, q, id, func(cur store.User) (linking.Change, error) {
 		doc := h.userAttributes(cur)
 		doc["id"] = cur.ID
 		if cur.ExternalID != "" {
 			doc["externalId"] = cur.ExternalID
 		}
-		out, changed, err := scimpatch.ApplyUser(doc, ops, h.userPatch)
+		out, changed, err := scimpatch.ApplyUser(doc, ops, h.users)
 		if err != nil || !changed {
-			return cur, false, err
+			return linking.Change{User: cur}, err
 		}
 		next := cur.Clone()
 		if err := h.toUser(out, &next); err != nil {
-			return cur, false, err
+			return linking.Change{}, err
 		}
-		if active, ok := out["active"].(bool); ok {
-			setActive(&next, active)
-		}
-		return next, true, nil
+		return linking.Change{User: next, Active: activeOf(out)}, nil
 	})
 }
 
-func setActive(u *store.User, active bool) {
-	switch {
-	case !active && u.Active():
-		linking.Suspend(u)
-	case active && !u.Active():
-		linking.Reactivate(u)
-	}
-}
-
-// updateUser is the read-modify-write loop shared by PUT and PATCH: it
-// honours If-Match, checks the email domain rule when the email changes,
-// retries when another writer got in between (without If-Match), and
-// emits the events the change amounts to.
-func (h *Handler) updateUser(r *http.Request, id string, mutate func(store.User) (store.User, bool, error)) (elimity.Resource, error) {
-	ctx, account, what := r.Context(), accountOf(r), userWhat(id)
-	for attempt := 1; ; attempt++ {
-		cur, err := h.store.GetUser(ctx, account, id)
-		if err != nil {
-			return elimity.Resource{}, h.forElimity(r, err, what)
+// updateUser is what PUT and PATCH share: If-Match is checked against the
+// version each attempt reads, package linking applies the change and the
+// account rules in one write, and the events the change amounts to are
+// emitted.
+func (h *Handler) updateUser(w http.ResponseWriter, q *request, id string, change func(store.User) (linking.Change, error)) {
+	ctx, account, what := q.ctx(), q.acct.ID, userWhat(id)
+	before, after, err := h.linking.UpdateUser(ctx, q.acct, id, func(cur store.User) (linking.Change, error) {
+		if _, e := checkIfMatch(q.r, cur.Version, what); e != nil {
+			return linking.Change{}, e
 		}
-		if _, e := checkIfMatch(r, cur.Version, what); e != nil {
-			return elimity.Resource{}, e.elimity()
-		}
-		base := cur
-		if !base.Linked {
-			// The IdP found this host user by lookup or import and now
-			// writes it: from here on it is the IdP's.
-			linking.MarkLinked(&base, base.ExternalID)
-		}
-		next, changed, err := mutate(base.Clone())
-		if err != nil {
-			return elimity.Resource{}, h.forElimity(r, err, what)
-		}
-		if !next.Linked {
-			linking.MarkLinked(&next, next.ExternalID)
-		}
-		if changed && reflect.DeepEqual(next, cur) {
-			changed = false // nothing the host keeps differs: no write, no new version
-		}
-		stored := cur
-		if changed {
-			if email := next.PrimaryEmail(); store.Fold(email) != store.Fold(cur.PrimaryEmail()) {
-				if err := h.checkNewEmail(ctx, account, id, email); err != nil {
-					return elimity.Resource{}, h.forElimity(r, err, what)
-				}
-			}
-			stored, err = h.store.UpdateUser(ctx, account, next)
-			if errors.Is(err, store.ErrVersionMismatch) && !hasIfMatch(r) && attempt < maxWriteAttempts {
-				continue
-			}
-			if err != nil {
-				return elimity.Resource{}, h.forElimity(r, err, what)
-			}
-			h.emitUserChanges(ctx, account, cur, stored)
-			if stored.State == store.StateInvited && stored.InvitedAt.IsZero() {
-				// Reactivated before its invite ever went out.
-				if sent, err := h.linking.SendPendingInvite(ctx, account, stored); err == nil {
-					stored = sent
-				} else {
-					h.log.ErrorContext(ctx, "scim: invite not sent; linking.RetryInvites will try again", "user", stored.ID, "error", err)
-				}
-			}
-		}
-		groups, err := h.userGroups(ctx, account, stored)
-		if err != nil {
-			return elimity.Resource{}, h.forElimity(r, err, what)
-		}
-		return h.userResource(stored, groups), nil
-	}
-}
-
-// checkNewEmail applies the account's domain rules to a user's new email
-// and refuses an email another user of the account already has: linking
-// relies on one user per email.
-func (h *Handler) checkNewEmail(ctx context.Context, account, id, email string) error {
-	if err := h.linking.CheckEmail(ctx, account, email); err != nil {
-		return err
-	}
-	others, err := h.store.UsersByEmail(ctx, account, email)
+		return change(cur)
+	})
 	if err != nil {
-		return err
+		writeError(w, h.translate(ctx, err, what))
+		return
 	}
-	for _, o := range others {
-		if o.ID != id {
-			return &Error{Status: http.StatusConflict, ScimType: "uniqueness",
-				Detail: "email " + quote(email) + " already belongs to another user of this account; each member needs their own email"}
-		}
+	if after.Version != before.Version {
+		h.emitUserChanges(ctx, account, before, after)
 	}
-	return nil
+	h.writeUser(w, q, http.StatusOK, after)
 }
 
 func (h *Handler) emitUserChanges(ctx context.Context, account string, before, after store.User) {
@@ -259,21 +177,26 @@ func profileChanged(a, b store.User) bool {
 	a.State, b.State = "", ""
 	a.Version, b.Version = 0, 0
 	a.Modified, b.Modified = time.Time{}, time.Time{}
+	a.InvitedAt, b.InvitedAt = time.Time{}, time.Time{}
 	return !reflect.DeepEqual(a, b)
 }
 
-func (uh usersHandler) Delete(r *http.Request, id string) error {
-	h, ctx, account, what := uh.h, r.Context(), accountOf(r), userWhat(id)
+// deleteUser removes the user and its memberships.
+func (h *Handler) deleteUser(w http.ResponseWriter, q *request, id string) {
+	ctx, account, what := q.ctx(), q.acct.ID, userWhat(id)
 	cur, err := h.store.GetUser(ctx, account, id)
 	if err != nil {
-		return h.forElimity(r, err, what)
+		writeError(w, h.translate(ctx, err, what))
+		return
 	}
-	if _, e := checkIfMatch(r, cur.Version, what); e != nil {
-		return e.elimity()
+	if _, e := checkIfMatch(q.r, cur.Version, what); e != nil {
+		writeError(w, e)
+		return
 	}
 	if err := h.store.DeleteUser(ctx, account, id); err != nil {
-		return h.forElimity(r, err, what)
+		writeError(w, h.translate(ctx, err, what))
+		return
 	}
 	h.emit(ctx, Event{Type: UserDeleted, AccountID: account, User: cur})
-	return nil
+	writeNoContent(w)
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,7 +13,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/time/rate"
 
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/mapping"
@@ -22,7 +23,7 @@ import (
 
 // server starts a scimkit handler on memstore on a loopback port for an
 // account allowing example.com, and returns its base URL and token.
-func server(t *testing.T, table mapping.Table, limit rate.Limit, burst int) (base, token string, st store.Store) {
+func server(t *testing.T, table mapping.Table, perSecond float64, burst int) (base, token string, st store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	st = memstore.New()
@@ -33,7 +34,7 @@ func server(t *testing.T, table mapping.Table, limit rate.Limit, burst int) (bas
 	require.NoError(t, links.SetAllowedDomains(ctx, "acme", owner, []string{"example.com"}))
 	mapper, err := mapping.New(table)
 	require.NoError(t, err)
-	h, err := scim.New(st, scim.WithLinking(links), scim.WithMapper(mapper), scim.WithRateLimit(limit, burst))
+	h, err := scim.New(links, scim.WithMapper(mapper), scim.WithRateLimit(perSecond, burst), scim.WithLogger(slog.New(slog.DiscardHandler)))
 	require.NoError(t, err)
 	mux := http.NewServeMux()
 	mux.Handle("/scim/v2/", http.StripPrefix("/scim/v2", h))
@@ -48,7 +49,7 @@ func TestOktaAndEntraPatternsLoseNothing(t *testing.T) {
 		table mapping.Table
 	}{{"okta", mapping.Okta()}, {"entra", mapping.Entra()}} {
 		t.Run(tc.idp, func(t *testing.T) {
-			base, token, st := server(t, tc.table, rate.Inf, 0)
+			base, token, st := server(t, tc.table, math.Inf(1), 0)
 			var out bytes.Buffer
 			res, err := run(context.Background(), []string{"-base-url", base, "-token", token, "-idp", tc.idp,
 				"-users", "150", "-groups", "3", "-group-size", "40", "-workers", "4", "-churn", "1500ms"}, &out)
@@ -99,7 +100,7 @@ func TestWaitsOutRateLimits(t *testing.T) {
 }
 
 func TestBoundedByMaxRequests(t *testing.T) {
-	base, token, _ := server(t, mapping.Okta(), rate.Inf, 0)
+	base, token, _ := server(t, mapping.Okta(), math.Inf(1), 0)
 	var out bytes.Buffer
 	res, err := run(context.Background(), []string{"-base-url", base, "-token", token,
 		"-users", "1000", "-groups", "0", "-workers", "2", "-churn", "0", "-max-requests", "50"}, &out)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -15,8 +16,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/mapping"
@@ -70,7 +69,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(stdout, nil))
+	// Debug shows the handler's line per request (method, path, status,
+	// account, duration; never the token or the body).
+	logger := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
 	st, closeStore, err := openStore(ctx, o.store)
 	if err != nil {
@@ -136,16 +137,15 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		base = "http://" + ln.Addr().String() + "/scim/v2"
 	}
 
-	limit := rate.Limit(o.rate)
-	if o.rate <= 0 {
-		limit = rate.Inf
+	perSecond := o.rate
+	if perSecond <= 0 {
+		perSecond = math.Inf(1) // no limit
 	}
-	h, err := scim.New(st,
+	h, err := scim.New(links,
 		scim.WithBaseURL(base),
-		scim.WithLinking(links),
 		scim.WithMapper(mapper),
 		scim.WithLogger(logger),
-		scim.WithRateLimit(limit, scim.DefaultBurst),
+		scim.WithRateLimit(perSecond, scim.DefaultBurst),
 		scim.WithHook(func(ctx context.Context, e scim.Event) {
 			logger.InfoContext(ctx, "event", slog.String("type", string(e.Type)), slog.String("account", e.AccountID),
 				slog.String("user", e.User.ID), slog.String("group", e.Group.ID))

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -53,7 +54,7 @@ func serveSCIM(t *testing.T, st store.Store, idp string) (base, token string) {
 	}
 	m, err := mapping.New(table)
 	require.NoError(t, err)
-	h, err := scim.New(st, scim.WithMapper(m), scim.WithLinking(linking.New(st, nil)))
+	h, err := scim.New(linking.New(st, nil), scim.WithMapper(m), scim.WithLogger(slog.New(slog.DiscardHandler)))
 	require.NoError(t, err)
 	srv := httptest.NewServer(http.StripPrefix("/scim/v2", h))
 	t.Cleanup(srv.Close)

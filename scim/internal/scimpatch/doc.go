@@ -1,27 +1,32 @@
-// Package scimpatch applies SCIM 2.0 PATCH operations (RFC 7644 section
-// 3.5.2) as github.com/elimity-com/scim parses them, and normalises request
-// bodies before that library sees them.
+// Package scimpatch is package scim's one pass over request bodies: it
+// validates and normalises resource bodies (Schema.Resource), parses PATCH
+// requests (ParseRequest) and applies PATCH operations (RFC 7644 section
+// 3.5.2), all driven by the SCIM schema definitions of
+// github.com/elimity-com/scim (schema.CoreUserSchema and the extensions),
+// on the value encoding/json decoded once with UseNumber.
 //
 // Users are patched as documents: ApplyUser takes the user's SCIM attribute
 // map and returns a patched copy. Groups are patched as deltas: ApplyGroup
 // folds the operations into one store.GroupUpdate without reading the group
-// or its membership. NormalizeBooleans rewrites Entra ID's string booleans
-// ("active":"False") into JSON booleans, which elimity otherwise rejects.
-// Errors are *Error values carrying the HTTP status, the RFC 7644 scimType
-// and an administrator-readable detail.
+// or its membership. Entra ID's string booleans ("active":"False") are
+// accepted wherever the schema says boolean, and Entra's manager shapes (a
+// plain id, a one-element list, the path "manager" without its URN)
+// wherever the schema has the enterprise manager. Errors are *Error values
+// carrying the HTTP status, the RFC 7644 scimType, an
+// administrator-readable detail naming the attribute at fault, and the
+// number of the PATCH operation at fault (see Error.Message).
 //
-// # What elimity hands over
+// # What ParseRequest hands over
 //
-// elimity lower-cases op, parses and validates each path against the
-// schema (unknown attributes are a 400 before this package is called),
-// type-checks values, drops unknown and read-only sub-attributes of complex
-// values, strips an "id" key from object values (Okta's group rename), and
-// wraps values of multi-valued attributes in []any unless the path has a
-// value filter. Keys of pathless values arrive as sent: any case, dotted
+// op lower-cased; the path parsed with github.com/scim2/filter-parser (not
+// yet checked against the schema); an "id" key stripped from object values
+// (Okta sends the resource's id with a rename); the value otherwise as
+// sent. Keys of pathless values arrive as sent: any case, dotted
 // ("name.givenName"), URN-qualified ("urn:...:User:department"), filtered
 // ("emails[type eq \"work\"].value") or a schema URN holding an object.
-// This package resolves all of them, and still checks every path, type and
-// mutability itself, so it is safe to call with operations built otherwise.
+// ApplyUser resolves all of them and checks every path, type and
+// mutability itself, so it is safe to call with operations built
+// otherwise.
 //
 // # User semantics
 //

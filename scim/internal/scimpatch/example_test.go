@@ -61,17 +61,24 @@ func ExampleApplyGroup_nestedGroup() {
 	}
 	_, err := scimpatch.ApplyGroup(ops)
 	fmt.Println(err)
-	// Output: scimpatch: invalidValue: nested groups are not supported: member 1 is a group; add its users instead
+	// Output: scimpatch: invalidValue: operation 1: nested groups are not supported: member 1 is a group; add its users instead
 }
 
-func ExampleNormalizeBooleans() {
+// Resource checks a POST or PUT body against the schema and returns its
+// attributes in schema case, with Entra's string booleans converted.
+func ExampleSchema_Resource() {
 	s := scimpatch.NewSchema(schema.CoreUserSchema(), schema.ExtensionEnterpriseUser())
-	body := []byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],` +
-		`"Operations":[{"op":"Replace","path":"active","value":"False"}]}`)
-	out, changed, err := scimpatch.NormalizeBooleans(body, s, true)
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(changed, string(out))
-	// Output: true {"Operations":[{"op":"Replace","path":"active","value":false}],"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"]}
+	attrs, err := s.Resource(map[string]any{
+		"schemas":  []any{"urn:ietf:params:scim:schemas:core:2.0:User"},
+		"USERNAME": "ada@example.com",
+		"active":   "False",
+		"password": "never kept",
+		"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": map[string]any{"manager": "m42"},
+	})
+	fmt.Println(attrs, err)
+	_, err = s.Resource(map[string]any{"schemas": []any{"urn:ietf:params:scim:schemas:core:2.0:User"}, "userName": 42})
+	fmt.Println(err)
+	// Output:
+	// map[active:false urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:map[manager:map[value:m42]] userName:ada@example.com] <nil>
+	// scimpatch: invalidValue: "userName" must be a string, got the number 42
 }

@@ -32,9 +32,9 @@ type GroupPatch struct {
 // accepted shapes.
 func ApplyGroup(ops []scim.PatchOperation) (GroupPatch, error) {
 	g := groupPatch{action: map[string]bool{}}
-	for _, op := range ops {
+	for i, op := range ops {
 		if err := g.apply(op); err != nil {
-			return GroupPatch{}, err
+			return GroupPatch{}, inOp(err, i)
 		}
 	}
 	return g.result(), nil

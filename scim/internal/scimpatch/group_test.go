@@ -14,7 +14,7 @@ import (
 func ptr[T any](v T) *T { return &v }
 
 func TestApplyGroupGolden(t *testing.T) {
-	e := newElimityServer(t)
+	e := newParser(t)
 	tests := []struct {
 		file string
 		want scimpatch.GroupPatch
@@ -58,7 +58,7 @@ func TestApplyGroupGolden(t *testing.T) {
 }
 
 func TestApplyGroupFolding(t *testing.T) {
-	e := newElimityServer(t)
+	e := newParser(t)
 	tests := []struct {
 		name string
 		ops  string
@@ -147,7 +147,7 @@ func TestApplyGroupFolding(t *testing.T) {
 }
 
 func TestApplyGroupErrors(t *testing.T) {
-	e := newElimityServer(t)
+	e := newParser(t)
 	tests := []struct {
 		name     string
 		ops      string

@@ -63,12 +63,14 @@ func (c *container) attr(name string) *attribute {
 	return c.attrs[strings.ToLower(name)]
 }
 
-// Schema describes a resource type for ApplyUser and NormalizeBooleans: its
+// Schema describes a resource type for ApplyUser, ParseRequest and
+// Resource: its
 // core schema (with the common attributes id, externalId, meta and schemas
 // added when missing) and its extensions, with attribute names indexed
 // case-insensitively. Build it once with NewSchema and share it: it is
 // immutable and safe for concurrent use. The zero Schema knows no attribute.
 type Schema struct {
+	name  string // the resource type, for error details: "User"
 	core  *container
 	exts  []*container
 	byURN map[string]*container // lower-case URN, core included
@@ -78,7 +80,7 @@ type Schema struct {
 // schema core (for example schema.CoreUserSchema()) and the given schema
 // extensions (for example schema.ExtensionEnterpriseUser()).
 func NewSchema(core schema.Schema, extensions ...schema.Schema) Schema {
-	s := Schema{byURN: make(map[string]*container, 1+len(extensions))}
+	s := Schema{name: core.Name.Value(), byURN: make(map[string]*container, 1+len(extensions))}
 	s.core = newContainer(core, true)
 	for _, common := range commonAttributes() {
 		if _, ok := s.core.attrs[strings.ToLower(common.name)]; !ok {
@@ -164,6 +166,27 @@ func (s Schema) resolveKey(key string) (*container, *attribute, *attribute, *Err
 	return s.resolve(c, key, name, subName)
 }
 
+// resource names the resource type in error details.
+func (s Schema) resource() string {
+	if s.name == "" {
+		return "this resource type"
+	}
+	return "the " + s.name + " resource"
+}
+
+// alias returns the extension that an attribute name written without its
+// URN stands for, or nil. The one such name is "manager": Microsoft's
+// provisioning tutorial sends that path for the enterprise extension's
+// manager.
+func (s Schema) alias(name string) *container {
+	if !strings.EqualFold(name, "manager") {
+		return nil
+	}
+	return s.container(enterpriseURN)
+}
+
+const enterpriseURN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+
 func (s Schema) container(uri string) *container {
 	if c, ok := s.byURN[uri]; ok {
 		return c
@@ -173,18 +196,30 @@ func (s Schema) container(uri string) *container {
 
 func (s Schema) resolve(c *container, path, name, subName string) (*container, *attribute, *attribute, *Error) {
 	if c == nil {
-		return nil, nil, nil, newError(ScimTypeInvalidPath, "%q is not an attribute of this resource type", path)
+		return nil, nil, nil, newError(ScimTypeInvalidPath, "%q is not an attribute of %s", path, s.resource())
 	}
 	a := c.attr(name)
+	if a == nil && c.core {
+		if ext := s.alias(name); ext != nil {
+			c, a = ext, ext.attr(name)
+		}
+	}
 	if a == nil {
-		return nil, nil, nil, newError(ScimTypeInvalidPath, "%q is not an attribute of this resource type", path)
+		if c.core {
+			for _, ext := range s.exts {
+				if ext.attr(name) != nil {
+					return nil, nil, nil, newError(ScimTypeInvalidPath, "%q is not an attribute of %s; extension attributes need their schema URN, as %s:%s", path, s.resource(), ext.urn, path)
+				}
+			}
+		}
+		return nil, nil, nil, newError(ScimTypeInvalidPath, "%q is not an attribute of %s", path, s.resource())
 	}
 	if subName == "" {
 		return c, a, nil, nil
 	}
 	sub := a.sub(subName)
 	if sub == nil {
-		return nil, nil, nil, newError(ScimTypeInvalidPath, "%q is not an attribute of this resource type: %q has no sub-attribute %q", path, a.name, subName)
+		return nil, nil, nil, newError(ScimTypeInvalidPath, "%q is not an attribute of %s: %q has no sub-attribute %q", path, s.resource(), a.name, subName)
 	}
 	return c, a, sub, nil
 }

@@ -23,10 +23,10 @@ func ApplyUser(doc map[string]any, ops []scim.PatchOperation, s Schema) (out map
 	if u.out == nil {
 		u.out = map[string]any{}
 	}
-	for _, op := range ops {
+	for i, op := range ops {
 		c, perr := u.apply(op)
 		if perr != nil {
-			return nil, false, perr
+			return nil, false, inOp(perr, i)
 		}
 		changed = changed || c
 	}

@@ -3,6 +3,7 @@ package scimpatch
 import (
 	"encoding/json"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -125,13 +126,30 @@ func convert(a *attribute, v any, path string) (any, *Error) {
 	case typeBoolean:
 		b, ok := parseBool(v)
 		if !ok {
-			return nil, newError(ScimTypeInvalidValue, "%q must be a boolean (true or false), not %s", path, describe(v))
+			return nil, newError(ScimTypeInvalidValue, "%q must be true or false, got %s", path, describe(v))
 		}
 		return b, nil
 	case typeComplex:
 		m, ok := v.(map[string]any)
+		if !ok && !a.multi && a.value != nil {
+			// A single-valued complex attribute with a "value" (manager)
+			// given as that value alone, or as a one-element list: the
+			// shapes Entra ID sends for the enterprise manager.
+			switch sv := v.(type) {
+			case string:
+				m, ok = map[string]any{a.value.name: sv}, true
+			case []any:
+				if len(sv) == 1 {
+					if s, isStr := sv[0].(string); isStr {
+						m, ok = map[string]any{a.value.name: s}, true
+					} else {
+						m, ok = sv[0].(map[string]any)
+					}
+				}
+			}
+		}
 		if !ok {
-			return nil, newError(ScimTypeInvalidValue, "%q must be an object with sub-attributes, not %s", path, describe(v))
+			return nil, newError(ScimTypeInvalidValue, "%q must be an object, got %s", path, describe(v))
 		}
 		out := make(map[string]any, len(m))
 		for k, sv := range m {
@@ -152,7 +170,7 @@ func convert(a *attribute, v any, path string) (any, *Error) {
 	case typeInteger:
 		f, ok := number(v)
 		if !ok || f != math.Trunc(f) {
-			return nil, newError(ScimTypeInvalidValue, "%q must be an integer, not %s", path, describe(v))
+			return nil, newError(ScimTypeInvalidValue, "%q must be an integer, got %s", path, describe(v))
 		}
 		if n, isNum := v.(json.Number); isNum {
 			if i, err := n.Int64(); err == nil {
@@ -166,34 +184,40 @@ func convert(a *attribute, v any, path string) (any, *Error) {
 	case typeDecimal:
 		f, ok := number(v)
 		if !ok {
-			return nil, newError(ScimTypeInvalidValue, "%q must be a number, not %s", path, describe(v))
+			return nil, newError(ScimTypeInvalidValue, "%q must be a number, got %s", path, describe(v))
 		}
 		return f, nil
 	default: // string, reference, dateTime, binary
 		s, ok := v.(string)
 		if !ok {
-			return nil, newError(ScimTypeInvalidValue, "%q must be a string, not %s", path, describe(v))
+			return nil, newError(ScimTypeInvalidValue, "%q must be a string, got %s", path, describe(v))
 		}
 		return s, nil
 	}
 }
 
-// describe names the JSON type of v for error details.
+// describe names v for error details: a short quoted string, the
+// number, true or false, or the kind of JSON value.
 func describe(v any) string {
-	switch v.(type) {
+	switch v := v.(type) {
 	case nil:
 		return "null"
 	case string:
-		return "a string"
+		if len(v) > 40 {
+			v = v[:40] + "..."
+		}
+		return strconv.Quote(v)
 	case bool:
-		return "a boolean"
+		return strconv.FormatBool(v)
 	case map[string]any:
 		return "an object"
 	case []any:
-		return "an array"
+		return "a list"
+	case json.Number:
+		return "the number " + v.String()
 	}
-	if _, ok := number(v); ok {
-		return "a number"
+	if f, ok := number(v); ok {
+		return "the number " + strconv.FormatFloat(f, 'g', -1, 64)
 	}
 	return "an unsupported value"
 }
