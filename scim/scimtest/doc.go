@@ -39,6 +39,11 @@
 //	  ]
 //	}
 //
+// ConcurrentPatches is a load check of one rule rather than a flow: n
+// PATCHes without If-Match on one user at once are all answered 200 and
+// all applied (the handler queues and retries them; only a stale If-Match
+// gets 412).
+//
 // Request paths are relative to the base URL. Every step sends
 // "Authorization: Bearer <token>" unless its headers set Authorization
 // (an empty value sends none). "{{name}}" anywhere in a path, header or

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -39,7 +40,7 @@ func TestSCIMFlows(t *testing.T) {
 
 // serveSCIM mounts the handler on st for one provisioning-enabled account
 // that allows example.com, and returns the base URL and a token.
-func serveSCIM(t *testing.T, st store.Store, idp string) (base, token string) {
+func serveSCIM(t *testing.T, st store.Store, idp string, opts ...scim.Option) (base, token string) {
 	t.Helper()
 	ctx := context.Background()
 	_, err := st.CreateAccount(ctx, store.Account{ID: "acme", ProvisioningEnabled: true, AllowedDomains: []string{"example.com"}})
@@ -54,9 +55,23 @@ func serveSCIM(t *testing.T, st store.Store, idp string) (base, token string) {
 	}
 	m, err := mapping.New(table)
 	require.NoError(t, err)
-	h, err := scim.New(linking.New(st, nil), scim.WithMapper(m), scim.WithLogger(slog.New(slog.DiscardHandler)))
+	h, err := scim.New(linking.New(st, nil), append([]scim.Option{scim.WithMapper(m), scim.WithLogger(slog.New(slog.DiscardHandler))}, opts...)...)
 	require.NoError(t, err)
 	srv := httptest.NewServer(http.StripPrefix("/scim/v2", h))
 	t.Cleanup(srv.Close)
 	return srv.URL + "/scim/v2", secret
+}
+
+// TestConcurrentPatchesWithoutIfMatch: 640 PATCHes without If-Match on one
+// user at once, on SQLite and (with SCIMKIT_TEST_POSTGRES) PostgreSQL: none
+// answered 412, none lost.
+func TestConcurrentPatchesWithoutIfMatch(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, dsn string) {
+		st := open(t, dsn)
+		base, token := serveSCIM(t, st, "okta", scim.WithRateLimit(math.Inf(1), 0))
+		u, err := st.CreateUser(context.Background(), "acme", store.User{UserName: "busy@example.com", State: store.StateActive,
+			Emails: []store.Email{{Value: "busy@example.com", Type: "work", Primary: true}}})
+		require.NoError(t, err)
+		scimtest.ConcurrentPatches(t, base, token, u.ID, 640)
+	})
 }
