@@ -3,6 +3,8 @@ package linking
 import (
 	"errors"
 	"fmt"
+
+	"github.com/scimkit/scimkit/store"
 )
 
 // Sentinel errors: the kinds of refusal. Every refusal is returned as an
@@ -68,4 +70,17 @@ func (e *Error) Unwrap() error { return e.Kind }
 
 func refuse(kind error, format string, args ...any) error {
 	return &Error{Kind: kind, Detail: fmt.Sprintf(format, args...)}
+}
+
+// wrap adds context to a store failure. Refusals (an *Error, whose text is
+// the admin's sentence), conflicts (a *store.ConflictError, already
+// described) and ErrNotFound (which callers branch on) are returned as
+// they are.
+func wrap(err error, format string, args ...any) error {
+	var le *Error
+	var ce *store.ConflictError
+	if err == nil || errors.As(err, &le) || errors.As(err, &ce) || errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
 }

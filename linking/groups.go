@@ -2,7 +2,6 @@ package linking
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/scimkit/scimkit/store"
@@ -120,12 +119,7 @@ func (s *Service) adoptGroup(ctx context.Context, accountID, id string, in store
 		g.DisplayName, g.Linked = in.DisplayName, true
 		return g, nil
 	})
-	var le *Error
-	var ce *store.ConflictError
-	if err != nil && !errors.As(err, &le) && !errors.As(err, &ce) && !isNotFound(err) {
-		return store.Group{}, fmt.Errorf("linking: adopt group %s: %w", id, err)
-	}
-	return out, err
+	return out, wrap(err, "linking: adopt group %s", id)
 }
 
 // SetGroupManaged is the admin's switch that marks an existing host group
@@ -152,9 +146,5 @@ func (s *Service) SetGroupManaged(ctx context.Context, accountID string, actor M
 		g.Managed = managed
 		return g, nil
 	})
-	var le *Error
-	if err != nil && !errors.As(err, &le) {
-		return store.Group{}, fmt.Errorf("linking: set group %s managed: %w", groupID, err)
-	}
-	return out, err
+	return out, wrap(err, "linking: set group %s managed", groupID)
 }

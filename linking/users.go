@@ -158,12 +158,7 @@ func (s *Service) link(ctx context.Context, accountID, id string, in store.User,
 		}
 		return h, nil
 	})
-	var le *Error
-	var ce *store.ConflictError
-	if err != nil && !errors.As(err, &le) && !errors.As(err, &ce) && !isNotFound(err) {
-		return store.User{}, fmt.Errorf("linking: link user %s: %w", id, err)
-	}
-	return out, err
+	return out, wrap(err, "linking: link user %s", id)
 }
 
 // applyProfile copies onto dst every profile field src has a value for.

@@ -41,6 +41,7 @@ type benchFixture struct {
 	userID  string // a user in the middle of the directory
 	name    string // its userName
 	groupID string
+	ids     []string // every user's id, in creation order
 }
 
 var (
@@ -49,48 +50,55 @@ var (
 )
 
 func benchSetup(b *testing.B) benchFixture {
-	fixtureOnce.Do(func() {
-		ctx := context.Background()
-		st := memstore.New()
-		if _, err := st.CreateAccount(ctx, store.Account{ID: testAccount, ProvisioningEnabled: true, AllowedDomains: []string{"example.com"}}); err != nil {
-			panic(err)
-		}
-		secret, hash, err := linking.NewToken()
+	fixtureOnce.Do(func() { fixture = newBenchFixture(benchUsers) })
+	return fixture
+}
+
+// newBenchFixture builds both sides with n users each (userName
+// user%06d@example.com) and one group.
+func newBenchFixture(n int) benchFixture {
+	var fixture benchFixture
+	ctx := context.Background()
+	st := memstore.New()
+	if _, err := st.CreateAccount(ctx, store.Account{ID: testAccount, ProvisioningEnabled: true, AllowedDomains: []string{"example.com"}}); err != nil {
+		panic(err)
+	}
+	secret, hash, err := linking.NewToken()
+	if err != nil {
+		panic(err)
+	}
+	if _, err := st.AddToken(ctx, testAccount, store.Token{Hash: hash}); err != nil {
+		panic(err)
+	}
+	bare := newBareHandler()
+	for i := 0; i < n; i++ {
+		email := fmt.Sprintf("user%06d@example.com", i)
+		u, err := st.CreateUser(ctx, testAccount, store.User{
+			UserName: email, ExternalID: fmt.Sprintf("00u%06d", i), DisplayName: fmt.Sprintf("User %d", i),
+			Name:   store.Name{GivenName: "User", FamilyName: fmt.Sprint(i)},
+			Emails: []store.Email{{Value: email, Type: "work", Primary: true}}, Locale: "en-US",
+			State: store.StateActive, Linked: true,
+		})
 		if err != nil {
 			panic(err)
 		}
-		if _, err := st.AddToken(ctx, testAccount, store.Token{Hash: hash}); err != nil {
-			panic(err)
+		bare.add(u)
+		fixture.ids = append(fixture.ids, u.ID)
+		if i == n/2 {
+			fixture.userID, fixture.name = u.ID, u.UserName
 		}
-		bare := newBareHandler()
-		for i := 0; i < benchUsers; i++ {
-			email := fmt.Sprintf("user%06d@example.com", i)
-			u, err := st.CreateUser(ctx, testAccount, store.User{
-				UserName: email, ExternalID: fmt.Sprintf("00u%06d", i), DisplayName: fmt.Sprintf("User %d", i),
-				Name:   store.Name{GivenName: "User", FamilyName: fmt.Sprint(i)},
-				Emails: []store.Email{{Value: email, Type: "work", Primary: true}}, Locale: "en-US",
-				State: store.StateActive, Linked: true,
-			})
-			if err != nil {
-				panic(err)
-			}
-			bare.add(u)
-			if i == benchUsers/2 {
-				fixture.userID, fixture.name = u.ID, u.UserName
-			}
-		}
-		g, err := st.CreateGroup(ctx, testAccount, store.Group{DisplayName: "Everyone", Managed: true, Linked: true}, nil)
-		if err != nil {
-			panic(err)
-		}
-		bare.addGroup(g.ID)
-		h, err := scim.New(linking.New(st, nil), scim.WithRateLimit(math.Inf(1), 0), scim.WithLogger(slog.New(slog.DiscardHandler)))
-		if err != nil {
-			panic(err)
-		}
-		fixture.h, fixture.bare, fixture.token, fixture.groupID = h, bare.server(), secret, g.ID
-		runtime.GC() // do not bill the setup's garbage to the first benchmark
-	})
+	}
+	g, err := st.CreateGroup(ctx, testAccount, store.Group{DisplayName: "Everyone", Managed: true, Linked: true}, nil)
+	if err != nil {
+		panic(err)
+	}
+	bare.addGroup(g.ID)
+	h, err := scim.New(linking.New(st, nil), scim.WithRateLimit(math.Inf(1), 0), scim.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		panic(err)
+	}
+	fixture.h, fixture.bare, fixture.token, fixture.groupID = h, bare.server(), secret, g.ID
+	runtime.GC() // do not bill the setup's garbage to the first benchmark
 	return fixture
 }
 

@@ -94,7 +94,7 @@ func (h *Handler) serveServiceProviderConfig(w http.ResponseWriter) {
 // parameters are ignored (there are a handful of resources).
 func (h *Handler) serveDiscovery(w http.ResponseWriter, r *http.Request, path string) {
 	if r.URL.Query().Has("filter") {
-		writeError(w, &Error{Status: http.StatusForbidden, Detail: "filtering is not supported on " + path + "; read the whole list"})
+		writeError(w, &apiError{Status: http.StatusForbidden, Detail: "filtering is not supported on " + path + "; read the whole list"})
 		return
 	}
 	var docs []map[string]any
@@ -118,7 +118,7 @@ func (h *Handler) serveDiscovery(w http.ResponseWriter, r *http.Request, path st
 				return
 			}
 		}
-		writeError(w, &Error{Status: http.StatusNotFound, Detail: fmt.Sprintf("no %s %q; GET /%s lists them", strings.ToLower(resourceType), id, endpoint)})
+		writeError(w, &apiError{Status: http.StatusNotFound, Detail: fmt.Sprintf("no %s %q; GET /%s lists them", strings.ToLower(resourceType), id, endpoint)})
 		return
 	}
 	resources := make([]any, len(docs))

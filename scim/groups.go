@@ -17,7 +17,7 @@ import (
 func groupWhat(id string) string { return "Group " + quote(id) }
 
 // memberIDs reads the members attribute of a validated POST or PUT body.
-func memberIDs(attrs map[string]any) ([]string, *Error) {
+func memberIDs(attrs map[string]any) ([]string, *apiError) {
 	raw, _ := attrs["members"].([]any)
 	ids := make([]string, 0, len(raw))
 	for _, m := range raw {
@@ -36,7 +36,7 @@ func memberIDs(attrs map[string]any) ([]string, *Error) {
 
 // groupBody reads the displayName, externalId and members of a POST or
 // PUT body.
-func (h *Handler) groupBody(q *request) (g store.Group, members []string, e *Error) {
+func (h *Handler) groupBody(q *request) (g store.Group, members []string, e *apiError) {
 	attrs, e := h.resourceBody(q, h.groups)
 	if e != nil {
 		return g, nil, e
@@ -138,14 +138,9 @@ func (h *Handler) replaceGroup(w http.ResponseWriter, q *request, id string) {
 // 204: a group's member list can be large, and IdPs accept 204.
 func (h *Handler) patchGroup(w http.ResponseWriter, q *request, id string) {
 	ctx := q.ctx()
-	body, e := needBody(q)
+	ops, e := patchOps(q, h.groups)
 	if e != nil {
 		writeError(w, e)
-		return
-	}
-	ops, perr := scimpatch.ParseRequest(body, h.groups)
-	if perr != nil {
-		writeError(w, patchError(perr))
 		return
 	}
 	g, expect, err := h.writableGroup(q, id)

@@ -142,7 +142,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.log.ErrorContext(r.Context(), "scim: panic serving request",
 				slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("panic", p))
 			if !rec.wrote {
-				writeError(rec, &Error{Status: http.StatusInternalServerError, Detail: "internal server error; the service logged the cause, retry later"})
+				writeError(rec, &apiError{Status: http.StatusInternalServerError, Detail: "internal server error; the service logged the cause, retry later"})
 			}
 		}
 		if h.log.Enabled(r.Context(), slog.LevelDebug) {
@@ -263,7 +263,7 @@ func (h *Handler) route(w http.ResponseWriter, q *request) {
 		if what == "" {
 			what = "queries against the base URL itself"
 		}
-		writeError(w, &Error{Status: http.StatusNotImplemented, Detail: "this service provider does not support " + what + "; use /Users and /Groups, see /ServiceProviderConfig"})
+		writeError(w, &apiError{Status: http.StatusNotImplemented, Detail: "this service provider does not support " + what + "; use /Users and /Groups, see /ServiceProviderConfig"})
 		return
 	}
 	if rest, ok := strings.CutPrefix(path, "/Users/"); ok {
@@ -285,11 +285,11 @@ func (h *Handler) route(w http.ResponseWriter, q *request) {
 	for _, ep := range []string{"/Users", "/Groups", "/ServiceProviderConfig", "/Schemas", "/ResourceTypes"} {
 		if i := strings.Index(path, ep); i > 0 && (len(path) == i+len(ep) || path[i+len(ep)] == '/') {
 			// The host mounted the handler without stripping its prefix.
-			writeError(w, &Error{Status: http.StatusNotFound, Detail: fmt.Sprintf("no SCIM endpoint at %q: the handler must be mounted with its prefix stripped, as http.StripPrefix(%q, handler)", path, path[:i])})
+			writeError(w, &apiError{Status: http.StatusNotFound, Detail: fmt.Sprintf("no SCIM endpoint at %q: the handler must be mounted with its prefix stripped, as http.StripPrefix(%q, handler)", path, path[:i])})
 			return
 		}
 	}
-	writeError(w, &Error{Status: http.StatusNotFound, Detail: fmt.Sprintf("no SCIM endpoint at %q; the endpoints are /Users, /Groups, /ServiceProviderConfig, /Schemas and /ResourceTypes under the base URL", path)})
+	writeError(w, &apiError{Status: http.StatusNotFound, Detail: fmt.Sprintf("no SCIM endpoint at %q; the endpoints are /Users, /Groups, /ServiceProviderConfig, /Schemas and /ResourceTypes under the base URL", path)})
 }
 
 // routeResource dispatches a request for one user or group.
@@ -297,7 +297,7 @@ func (h *Handler) routeResource(w http.ResponseWriter, q *request, users bool, i
 	if id == "" || strings.IndexByte(id, 0) >= 0 || !utf8.ValidString(id) {
 		// No store holds such an id (and SQL stores refuse to look one
 		// up).
-		writeError(w, &Error{Status: http.StatusNotFound, Detail: "no resource has that id"})
+		writeError(w, &apiError{Status: http.StatusNotFound, Detail: "no resource has that id"})
 		return
 	}
 	switch {
@@ -322,14 +322,14 @@ func (h *Handler) routeResource(w http.ResponseWriter, q *request, users bool, i
 
 func methodNotAllowed(w http.ResponseWriter, allow string) {
 	w.Header().Set("Allow", allow)
-	writeError(w, &Error{Status: http.StatusMethodNotAllowed, Detail: "method not allowed here; allowed: " + allow})
+	writeError(w, &apiError{Status: http.StatusMethodNotAllowed, Detail: "method not allowed here; allowed: " + allow})
 }
 
 // authenticate finds the account of the request's bearer token. Only the
 // token's SHA-256 hash is looked up, and the stored hash is compared in
 // constant time. It also returns the id of the token, the actor of the
 // request's writes.
-func (h *Handler) authenticate(r *http.Request) (store.Account, string, *Error) {
+func (h *Handler) authenticate(r *http.Request) (store.Account, string, *apiError) {
 	const unauthorized = "missing or invalid bearer token; paste the token from the account's provisioning settings into the identity provider's API token field"
 	auth := r.Header.Get("Authorization")
 	scheme, secret, ok := strings.Cut(auth, " ")
@@ -340,7 +340,7 @@ func (h *Handler) authenticate(r *http.Request) (store.Account, string, *Error) 
 		secret = strings.TrimSpace(s)
 	}
 	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
-		return store.Account{}, "", &Error{Status: http.StatusUnauthorized, Detail: unauthorized}
+		return store.Account{}, "", &apiError{Status: http.StatusUnauthorized, Detail: unauthorized}
 	}
 	hash := linking.HashToken(secret)
 	tok, err := h.store.TokenByHash(r.Context(), hash)
@@ -348,11 +348,11 @@ func (h *Handler) authenticate(r *http.Request) (store.Account, string, *Error) 
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return store.Account{}, "", h.translate(r.Context(), err, "token")
 		}
-		return store.Account{}, "", &Error{Status: http.StatusUnauthorized, Detail: unauthorized}
+		return store.Account{}, "", &apiError{Status: http.StatusUnauthorized, Detail: unauthorized}
 	}
 	acct, err := h.store.GetAccount(r.Context(), tok.AccountID)
 	if errors.Is(err, store.ErrNotFound) {
-		return store.Account{}, "", &Error{Status: http.StatusUnauthorized, Detail: unauthorized}
+		return store.Account{}, "", &apiError{Status: http.StatusUnauthorized, Detail: unauthorized}
 	}
 	if err != nil {
 		return store.Account{}, "", h.translate(r.Context(), err, "account")
@@ -361,7 +361,7 @@ func (h *Handler) authenticate(r *http.Request) (store.Account, string, *Error) 
 }
 
 // allow applies the account's token bucket.
-func (h *Handler) allow(account string) *Error {
+func (h *Handler) allow(account string) *apiError {
 	if h.rate == rate.Inf {
 		return nil
 	}
@@ -385,15 +385,15 @@ func (h *Handler) allow(account string) *Error {
 	return h.tooMany(delay)
 }
 
-func (h *Handler) tooMany(delay time.Duration) *Error {
+func (h *Handler) tooMany(delay time.Duration) *apiError {
 	secs := min(max(int(math.Ceil(delay.Seconds())), 1), maxRetryAfter)
-	return &Error{Status: http.StatusTooManyRequests, Detail: "too many requests for this account; retry after " + strconv.Itoa(secs) + " seconds", retryAfter: secs}
+	return &apiError{Status: http.StatusTooManyRequests, Detail: "too many requests for this account; retry after " + strconv.Itoa(secs) + " seconds", retryAfter: secs}
 }
 
 // readBody reads the request body up to the cap, refusing larger ones
 // before anything is parsed, and decodes it once (numbers kept exact as
 // json.Number). An empty body is nil.
-func (h *Handler) readBody(r *http.Request) (any, *Error) {
+func (h *Handler) readBody(r *http.Request) (any, *apiError) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
@@ -414,7 +414,7 @@ func (h *Handler) readBody(r *http.Request) (any, *Error) {
 }
 
 // decodeBody decodes exactly one JSON value, keeping numbers exact.
-func decodeBody(body []byte) (any, *Error) {
+func decodeBody(body []byte) (any, *apiError) {
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -432,15 +432,15 @@ func decodeBody(body []byte) (any, *Error) {
 }
 
 // needBody returns the decoded body of a request that must have one.
-func needBody(q *request) (any, *Error) {
+func needBody(q *request) (any, *apiError) {
 	if q.body == nil {
 		return nil, errBadRequest("invalidSyntax", "the request needs a JSON body")
 	}
 	return q.body, nil
 }
 
-func tooLarge(limit int64) *Error {
-	return &Error{Status: http.StatusRequestEntityTooLarge, Detail: fmt.Sprintf("the request body is larger than the limit of %d bytes", limit)}
+func tooLarge(limit int64) *apiError {
+	return &apiError{Status: http.StatusRequestEntityTooLarge, Detail: fmt.Sprintf("the request body is larger than the limit of %d bytes", limit)}
 }
 
 // recorder remembers whether and what the handler wrote, for the request

@@ -1,7 +1,6 @@
 package scim
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -17,7 +16,7 @@ type listParams struct {
 	startIndex int
 	count      int // -1: not given
 	proj       projection
-	err        *Error
+	err        *apiError
 }
 
 func (h *Handler) listParamsFromQuery(r *http.Request) listParams {
@@ -214,17 +213,4 @@ func visibleGroups(f store.Filter) store.Filter {
 		return managed
 	}
 	return store.And{Filters: []store.Filter{managed, f}}
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		writeError(w, &Error{Status: http.StatusInternalServerError, Detail: "internal server error: the response could not be encoded"})
-		return
-	}
-	w.Header().Set("Content-Type", contentType)
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
 }

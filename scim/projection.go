@@ -49,6 +49,9 @@ func (p projection) requests(attr string) bool {
 // projection parses the request's attributes and excludedAttributes
 // parameters.
 func (h *Handler) projection(r *http.Request) projection {
+	if r.URL.RawQuery == "" {
+		return projection{}
+	}
 	q := r.URL.Query()
 	return h.newProjection(q.Get("attributes"), q.Get("excludedAttributes"))
 }
@@ -58,6 +61,9 @@ func (h *Handler) newProjection(include, exclude string) projection {
 }
 
 func (h *Handler) parseAttrList(s string) [][]string {
+	if s == "" {
+		return nil
+	}
 	var out [][]string
 	for _, name := range strings.Split(s, ",") {
 		if name = strings.TrimSpace(name); name != "" {

@@ -24,7 +24,7 @@ func etag(version int64) string { return `W/"` + strconv.FormatInt(version, 10) 
 // checkIfMatch reports a 412 when the request carries If-Match and none of
 // its tags names the current version. It returns the version the request
 // expects (0 when there is no If-Match or it is "*").
-func checkIfMatch(r *http.Request, current int64, what string) (int64, *Error) {
+func checkIfMatch(r *http.Request, current int64, what string) (int64, *apiError) {
 	h := r.Header.Get("If-Match")
 	if h == "" {
 		return 0, nil
@@ -39,7 +39,7 @@ func checkIfMatch(r *http.Request, current int64, what string) (int64, *Error) {
 			return current, nil
 		}
 	}
-	return 0, &Error{Status: http.StatusPreconditionFailed,
+	return 0, &apiError{Status: http.StatusPreconditionFailed,
 		Detail: what + " has changed since the version in If-Match (it is now " + etag(current) + "); read it again and retry"}
 }
 

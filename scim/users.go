@@ -1,6 +1,8 @@
 package scim
 
 import (
+	elimity "github.com/elimity-com/scim"
+
 	"context"
 	"net/http"
 	"reflect"
@@ -51,7 +53,7 @@ func (h *Handler) createUser(w http.ResponseWriter, q *request) {
 
 // resourceBody validates a POST or PUT body against s (scimpatch does the
 // one schema-driven pass).
-func (h *Handler) resourceBody(q *request, s scimpatch.Schema) (map[string]any, *Error) {
+func (h *Handler) resourceBody(q *request, s scimpatch.Schema) (map[string]any, *apiError) {
 	body, e := needBody(q)
 	if e != nil {
 		return nil, e
@@ -61,6 +63,20 @@ func (h *Handler) resourceBody(q *request, s scimpatch.Schema) (map[string]any, 
 		return nil, patchError(err)
 	}
 	return attrs, nil
+}
+
+// patchOps parses the body of a PATCH request for a resource type of
+// schema s.
+func patchOps(q *request, s scimpatch.Schema) ([]elimity.PatchOperation, *apiError) {
+	body, e := needBody(q)
+	if e != nil {
+		return nil, e
+	}
+	ops, err := scimpatch.ParseRequest(body, s)
+	if err != nil {
+		return nil, patchError(err)
+	}
+	return ops, nil
 }
 
 // toUser maps incoming attributes onto u. externalId is the IdP's link to
@@ -109,14 +125,9 @@ func (h *Handler) replaceUser(w http.ResponseWriter, q *request, id string) {
 // patchUser applies RFC 7644 PATCH operations to the user's SCIM document,
 // all or nothing, and stores the result.
 func (h *Handler) patchUser(w http.ResponseWriter, q *request, id string) {
-	body, e := needBody(q)
+	ops, e := patchOps(q, h.users)
 	if e != nil {
 		writeError(w, e)
-		return
-	}
-	ops, err := scimpatch.ParseRequest(body, h.users)
-	if err != nil {
-		writeError(w, patchError(err))
 		return
 	}
 	h.updateUser(w, q, id, func(cur store.User) (linking.Change, error) {

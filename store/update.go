@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// MaxUpdateAttempts bounds how often Update calls its updater when other
+// maxUpdateAttempts bounds how often Update calls its updater when other
 // writers keep getting in first.
-const MaxUpdateAttempts = 32
+const maxUpdateAttempts = 32
 
 // Update is the one read-modify-write discipline over a store (dex's
 // "updater" pattern): it reads the current value with get, passes it to
@@ -27,7 +27,7 @@ const MaxUpdateAttempts = 32
 // itself).
 //
 // A caller without a precondition never sees ErrVersionMismatch: after
-// MaxUpdateAttempts lost races Update gives up with ErrContention, a
+// maxUpdateAttempts lost races Update gives up with ErrContention, a
 // different error (the value is being changed faster than this caller can
 // read it), and changes nothing.
 func Update[T any](ctx context.Context, get func(context.Context) (T, error), put func(context.Context, T) (T, error), updater func(old T) (T, error)) (T, error) {
@@ -48,7 +48,7 @@ func Update[T any](ctx context.Context, get func(context.Context) (T, error), pu
 		if !errors.Is(err, ErrVersionMismatch) {
 			return stored, err
 		}
-		if attempt == MaxUpdateAttempts {
+		if attempt == maxUpdateAttempts {
 			return zero, fmt.Errorf("store: gave up after %d attempts: %w", attempt, ErrContention)
 		}
 		if err := backoff(ctx, attempt); err != nil {

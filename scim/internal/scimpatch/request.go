@@ -4,15 +4,14 @@ import (
 	"strings"
 
 	"github.com/elimity-com/scim"
-	"github.com/scim2/filter-parser/v2"
 )
 
-// PatchOpURN is the schema of a PATCH request body.
-const PatchOpURN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+// patchOpURN is the schema of a PATCH request body.
+const patchOpURN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 // ParseRequest reads the decoded body of a PATCH request (as encoding/json
 // decodes it with UseNumber) into operations for ApplyUser or ApplyGroup:
-// the envelope ("schemas": [PatchOpURN] and at least one operation, keys
+// the envelope ("schemas": [patchOpURN] and at least one operation, keys
 // in any letter case), each operation's "op" (add, remove or replace, any
 // case; returned lower-cased), its "path" (parsed; a path that is an
 // extension's URN becomes a pathless operation holding that extension's
@@ -23,16 +22,16 @@ const PatchOpURN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 func ParseRequest(body any, s Schema) ([]scim.PatchOperation, *Error) {
 	req, ok := body.(map[string]any)
 	if !ok {
-		return nil, newError(ScimTypeInvalidSyntax, `a PATCH body must be a JSON object: {"schemas": [%q], "Operations": [...]}`, PatchOpURN)
+		return nil, newError(ScimTypeInvalidSyntax, `a PATCH body must be a JSON object: {"schemas": [%q], "Operations": [...]}`, patchOpURN)
 	}
 	schemas, _ := get(req, "schemas")
-	if list, _ := schemas.([]any); len(list) != 1 || list[0] != PatchOpURN {
-		return nil, newError(ScimTypeInvalidValue, `a PATCH request must have "schemas": [%q]`, PatchOpURN)
+	if list, _ := schemas.([]any); len(list) != 1 || list[0] != patchOpURN {
+		return nil, newError(ScimTypeInvalidValue, `a PATCH request must have "schemas": [%q]`, patchOpURN)
 	}
 	rawOps, _ := get(req, "Operations")
 	list, ok := rawOps.([]any)
 	if rawOps != nil && !ok {
-		return nil, newError(ScimTypeInvalidSyntax, `a PATCH body must be {"schemas": [%q], "Operations": [...]}`, PatchOpURN)
+		return nil, newError(ScimTypeInvalidSyntax, `a PATCH body must be {"schemas": [%q], "Operations": [...]}`, patchOpURN)
 	}
 	if len(list) == 0 {
 		return nil, newError(ScimTypeInvalidValue, `a PATCH request needs at least one operation in "Operations"`)
@@ -91,7 +90,7 @@ func parseOperation(raw any, s Schema) (scim.PatchOperation, *Error) {
 		op.Value = map[string]any{ext.urn: value}
 		return op, nil
 	}
-	p, err := filter.ParsePath([]byte(path))
+	p, err := parsePath(path)
 	if err != nil {
 		return op, newError(ScimTypeInvalidPath, "%q is not a valid attribute path", path)
 	}

@@ -134,7 +134,7 @@ func (u *userPatch) applyPathless(kind string, value any) (bool, *Error) {
 		}
 		var t target
 		if strings.IndexByte(key, '[') >= 0 {
-			p, perr := filter.ParsePath([]byte(key))
+			p, perr := parsePath(key)
 			if perr != nil {
 				return false, newError(ScimTypeInvalidPath, "%q is not a valid attribute path", key)
 			}
