@@ -2,11 +2,7 @@ package feed_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -14,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for the test schema
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/scimkit/scimkit/feed"
+	"github.com/scimkit/scimkit/internal/pgtest"
 	"github.com/scimkit/scimkit/store"
 	"github.com/scimkit/scimkit/store/sqlstore"
 )
@@ -27,31 +23,11 @@ import (
 // PostgreSQL schema when SCIMKIT_TEST_POSTGRES is set (required in CI).
 func databases(t *testing.T) map[string]string {
 	dsns := map[string]string{"sqlite": "sqlite:" + filepath.Join(t.TempDir(), "feed.db")}
-	base := os.Getenv("SCIMKIT_TEST_POSTGRES")
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI=true but SCIMKIT_TEST_POSTGRES is not set")
-		}
+	if os.Getenv(pgtest.Env) == "" && os.Getenv("CI") != "true" {
 		t.Log("SCIMKIT_TEST_POSTGRES not set: PostgreSQL skipped")
 		return dsns
 	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "feed_test_" + hex.EncodeToString(b[:])
-	admin, err := sql.Open("pgx", base)
-	require.NoError(t, err)
-	_, err = admin.Exec("CREATE SCHEMA " + schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		_ = admin.Close()
-	})
-	u, err := url.Parse(base)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	dsns["postgres"] = u.String()
+	dsns["postgres"] = pgtest.Schema(t, "feed_test_")
 	return dsns
 }
 

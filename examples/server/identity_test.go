@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/scimkit/scimkit/internal/pgtest"
 )
 
 // eachStore runs fn against the example server on memstore, SQLite and,
@@ -20,14 +21,7 @@ func eachStore(t *testing.T, fn func(t *testing.T, storeFlag string)) {
 	t.Run("memory", func(t *testing.T) { fn(t, "memory") })
 	t.Run("sqlite", func(t *testing.T) { fn(t, "sqlite:"+filepath.Join(t.TempDir(), "scim.db")) })
 	t.Run("postgres", func(t *testing.T) {
-		dsn := os.Getenv("SCIMKIT_TEST_POSTGRES")
-		if dsn == "" {
-			if os.Getenv("CI") == "true" {
-				t.Fatal("CI=true but SCIMKIT_TEST_POSTGRES is not set")
-			}
-			t.Skip("set SCIMKIT_TEST_POSTGRES=postgres://... to run against PostgreSQL; .ci/run does this")
-		}
-		fn(t, freshSchema(t, dsn))
+		fn(t, pgtest.Schema(t, "scimkit_server_"))
 	})
 }
 

@@ -2,22 +2,17 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"net/http"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for creating the test schemas
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
+
+	"github.com/scimkit/scimkit/internal/pgtest"
 )
 
 // TestReplicasStartTogether starts three servers at the same moment on one
@@ -34,15 +29,8 @@ func TestReplicasStartTogether(t *testing.T) {
 		}
 	})
 	t.Run("postgres", func(t *testing.T) {
-		dsn := os.Getenv("SCIMKIT_TEST_POSTGRES")
-		if dsn == "" {
-			if os.Getenv("CI") == "true" {
-				t.Fatal("CI=true but SCIMKIT_TEST_POSTGRES is not set")
-			}
-			t.Skip("set SCIMKIT_TEST_POSTGRES=postgres://... to run against PostgreSQL; .ci/run does this")
-		}
 		for range rounds {
-			startReplicas(t, 3, freshSchema(t, dsn))
+			startReplicas(t, 3, pgtest.Schema(t, "scimkit_replicas_"))
 		}
 	})
 }
@@ -111,27 +99,4 @@ func startReplicas(t *testing.T, n int, dsn string) {
 	}
 	cancel()
 	servers.Wait()
-}
-
-// freshSchema returns dsn pointed at a new, empty schema, dropped when the
-// test ends.
-func freshSchema(t *testing.T, dsn string) string {
-	t.Helper()
-	u, err := url.Parse(dsn)
-	require.NoError(t, err)
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "scimkit_replicas_" + hex.EncodeToString(b[:])
-	admin, err := sql.Open("pgx", dsn)
-	require.NoError(t, err)
-	_, err = admin.Exec("CREATE SCHEMA " + schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		_ = admin.Close()
-	})
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
