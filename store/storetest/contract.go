@@ -171,7 +171,8 @@ var contractTests = []test{
 // between processes, runs it with the same Store several times.
 func RunReplicas(t *testing.T, newReplicas func(t *testing.T) []store.Store) {
 	t.Helper()
-	t.Run("Replicas/one userName, one winner", func(t *testing.T) {
+	var c tally
+	c.rule(t, "Replicas/one userName, one winner", "Replicas/one userName, one winner", func(t *testing.T) {
 		rs := replicas(t, newReplicas)
 		acct := newAccount(t, rs[0])
 		errs := race(16, func(i int) error {
@@ -180,7 +181,7 @@ func RunReplicas(t *testing.T, newReplicas func(t *testing.T) []store.Store) {
 		})
 		oneWinner(t, errs, store.ErrConflict, "exactly one of concurrent creates of one userName through different replicas succeeds")
 	})
-	t.Run("Replicas/no lost member", func(t *testing.T) {
+	c.rule(t, "Replicas/no lost member", "Replicas/no lost member", func(t *testing.T) {
 		rs := replicas(t, newReplicas)
 		acct := newAccount(t, rs[0])
 		g := createGroup(t, rs[0], acct, store.Group{DisplayName: "Many"})
@@ -202,7 +203,7 @@ func RunReplicas(t *testing.T, newReplicas func(t *testing.T) []store.Store) {
 			fail(t, "no membership is lost across replicas", "have %d members, want %d", len(got), len(ids))
 		}
 	})
-	t.Run("Replicas/each reminder once", func(t *testing.T) {
+	c.rule(t, "Replicas/each reminder once", "Replicas/each reminder once", func(t *testing.T) {
 		rs := replicas(t, newReplicas)
 		acct := newAccount(t, rs[0])
 		const n = 24
@@ -240,12 +241,13 @@ func RunReplicas(t *testing.T, newReplicas func(t *testing.T) []store.Store) {
 			fail(t, "every due reminder is claimed", "claimed %d, want %d", len(count), n)
 		}
 	})
-	runFeedReplicas(t, newReplicas)
+	runFeedReplicas(t, &c, newReplicas)
+	c.report(t, "RunReplicas")
 }
 
-func runFeedReplicas(t *testing.T, newReplicas func(t *testing.T) []store.Store) {
-	t.Run("Replicas/one feed, no gap", func(t *testing.T) { checkGapless(t, replicas(t, newReplicas)) })
-	t.Run("Replicas/one lease holder", func(t *testing.T) { checkLeaseRace(t, replicas(t, newReplicas)) })
+func runFeedReplicas(t *testing.T, c *tally, newReplicas func(t *testing.T) []store.Store) {
+	c.rule(t, "Replicas/one feed, no gap", "Replicas/one feed, no gap", func(t *testing.T) { checkGapless(t, replicas(t, newReplicas)) })
+	c.rule(t, "Replicas/one lease holder", "Replicas/one lease holder", func(t *testing.T) { checkLeaseRace(t, replicas(t, newReplicas)) })
 }
 
 func replicas(t *testing.T, newReplicas func(t *testing.T) []store.Store) []store.Store {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -50,13 +51,54 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Feed", feedTests},
 		{"Limits", limitTests},
 	}
+	var c tally
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
 			for _, tc := range g.tests {
-				t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
+				c.rule(t, g.name+"/"+tc.name, tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
 			}
 		})
 	}
+	c.report(t, "Run")
+}
+
+// tally counts the rules (subtests) a suite ran and how many passed, for
+// its summary line.
+type tally struct {
+	run, passed int
+	failed      []string
+}
+
+// rule runs fn as the subtest name (path is its name in the summary). A
+// panic in the adapter fails the rule, with its stack, instead of ending
+// the whole suite.
+func (c *tally) rule(t *testing.T, path, name string, fn func(t *testing.T)) {
+	t.Helper()
+	ok := t.Run(name, func(t *testing.T) {
+		defer func() {
+			if r := recover(); r != nil {
+				t.Fatalf("the store panicked: %v\n%s", r, debug.Stack())
+			}
+		}()
+		fn(t)
+	})
+	c.run++
+	if ok {
+		c.passed++
+	} else {
+		c.failed = append(c.failed, path)
+	}
+}
+
+// report logs the summary line: "storetest: Run: n of m rules pass", and
+// the rules that failed.
+func (c *tally) report(t *testing.T, suite string) {
+	t.Helper()
+	if len(c.failed) == 0 {
+		t.Logf("storetest: %s: %d of %d rules pass", suite, c.passed, c.run)
+		return
+	}
+	t.Logf("storetest: %s: %d of %d rules pass; failing: %s", suite, c.passed, c.run, strings.Join(c.failed, ", "))
 }
 
 // RunConcurrency checks the concurrency promises of the store.Store
@@ -66,9 +108,11 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 // a separate function; run it under the race detector.
 func RunConcurrency(t *testing.T, newStore func(t *testing.T) store.Store) {
 	t.Helper()
+	var c tally
 	for _, tc := range append(slices.Clone(concurrencyTests), feedConcurrencyTests...) {
-		t.Run("Concurrency/"+tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
+		c.rule(t, "Concurrency/"+tc.name, "Concurrency/"+tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
 	}
+	c.report(t, "RunConcurrency")
 }
 
 // fail reports that rule was broken and stops the test.
