@@ -145,11 +145,49 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		db.SetMaxIdleConns(s.maxConns)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrateRetryingBusy(ctx); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// openBusyWait bounds how long Open keeps retrying a SQLite database that
+// another process is creating or migrating at the same moment.
+const openBusyWait = 30 * time.Second
+
+// migrateRetryingBusy runs the migrations, retrying while SQLite reports
+// the database busy. SQLite does not call its busy handler for every lock
+// it takes while a fresh file is set up (switching a new database to WAL,
+// recovering the WAL index): two processes opening one new file at once
+// could otherwise see SQLITE_BUSY at once, despite the busy timeout.
+func (s *Store) migrateRetryingBusy(ctx context.Context) error {
+	deadline := time.Now().Add(openBusyWait)
+	for wait := 5 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
+		err := s.migrate(ctx)
+		if err == nil || s.d != dialectSQLite || !isBusy(err) || time.Now().Add(wait).After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("sqlstore: open: %w", ctx.Err())
+		case <-time.After(wait):
+		}
+	}
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED (in
+// any extended form).
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff {
+	case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
+		return true
+	}
+	return false
 }
 
 // Close closes the database connections. The Store must not be used

@@ -502,3 +502,34 @@ func TestFilterValuesAreNotSQL(t *testing.T) {
 		assert.Equal(t, len(evil), page.Total, "the table is intact")
 	})
 }
+
+// TestOpenFreshSQLiteConcurrently: replicas opening one new SQLite file at
+// the same moment all succeed (SQLite reports SQLITE_BUSY for some of the
+// locks a fresh file takes without waiting for its busy timeout; Open
+// retries those).
+func TestOpenFreshSQLiteConcurrently(t *testing.T) {
+	const rounds, openers = 20, 8
+	for round := range rounds {
+		path := filepath.Join(t.TempDir(), fmt.Sprintf("fresh%d.db", round))
+		errs := make(chan error, openers)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for range openers {
+			wg.Go(func() {
+				<-start
+				st, err := sqlstore.Open(t.Context(), "sqlite:"+path)
+				if err == nil {
+					_, err = st.AccountIDs(t.Context())
+					_ = st.Close()
+				}
+				errs <- err
+			})
+		}
+		close(start)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			require.NoError(t, err, "round %d", round)
+		}
+	}
+}
