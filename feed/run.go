@@ -162,6 +162,15 @@ func randomHolder() string {
 //     deliver the same events for a moment: duplicates, never gaps.
 //   - Cancellation: ctx cancels everything, handler calls included.
 func Run(ctx context.Context, st store.Store, consumer string, h Handler, opts ...Option) error {
+	c, err := newConfig(st, consumer, h, opts)
+	if err != nil {
+		return err
+	}
+	r := &runner{st: st, consumer: consumer, h: h, c: c, active: map[string]bool{}, sem: make(chan struct{}, c.workers)}
+	return r.run(ctx)
+}
+
+func newConfig(st store.Store, consumer string, h Handler, opts []Option) (config, error) {
 	c := config{
 		leaseTTL: 30 * time.Second, poll: time.Second, batch: 100,
 		minBackoff: 100 * time.Millisecond, maxBackoff: time.Minute,
@@ -173,14 +182,14 @@ func Run(ctx context.Context, st store.Store, consumer string, h Handler, opts .
 	}
 	switch {
 	case st == nil || h == nil:
-		return errors.New("feed: Run needs a store and a handler")
+		return c, errors.New("feed: Run needs a store and a handler")
 	case consumer == "":
-		return errors.New("feed: Run needs a consumer name")
+		return c, errors.New("feed: Run needs a consumer name")
 	case c.onFailure == Continue && c.deadLetter == nil:
-		return errors.New("feed: WithOnFailure(Continue) needs WithDeadLetter: an event that exhausted its retries must be recorded somewhere")
+		return c, errors.New("feed: WithOnFailure(Continue) needs WithDeadLetter: an event that exhausted its retries must be recorded somewhere")
 	case c.leaseTTL <= 0 || c.poll <= 0 || c.batch <= 0 || c.workers <= 0 || c.handlerTimeout <= 0 || c.pauseRetry <= 0 ||
 		c.minBackoff <= 0 || c.maxBackoff < c.minBackoff || c.maxAttempts < 0:
-		return errors.New("feed: lease TTL, poll, batch, workers, handler timeout and backoff must be positive (max backoff >= min)")
+		return c, errors.New("feed: lease TTL, poll, batch, workers, handler timeout and backoff must be positive (max backoff >= min)")
 	}
 	if c.holder == "" {
 		c.holder = randomHolder()
@@ -191,8 +200,85 @@ func Run(ctx context.Context, st store.Store, consumer string, h Handler, opts .
 	if c.now == nil {
 		c.now = time.Now
 	}
-	r := &runner{st: st, consumer: consumer, h: h, c: c, active: map[string]bool{}, sem: make(chan struct{}, c.workers)}
-	return r.run(ctx)
+	return c, nil
+}
+
+// Drain is one synchronous pass of Run, for hosts that deliver from a
+// scheduled job rather than a long-running process, and for tests: it
+// delivers every event pending for the consumer when it is called, account
+// by account, with the same cursors and leases as Run (so it is safe next
+// to running Runs; an account another holder leases is skipped), and
+// returns the number of events handled. A handler error is not retried:
+// the account stops at that event (its cursor stays before it, so the next
+// Drain or Run tries it again) and the errors are returned joined after
+// every account was tried. Only the lease, batch, handler timeout, holder,
+// clock and logger options apply.
+func Drain(ctx context.Context, st store.Store, consumer string, h Handler, opts ...Option) (int, error) {
+	c, err := newConfig(st, consumer, h, opts)
+	if err != nil {
+		return 0, err
+	}
+	r := &runner{st: st, consumer: consumer, h: h, c: c}
+	ids, err := st.AccountIDs(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("feed: list accounts: %w", err)
+	}
+	total := 0
+	var errs []error
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		if !r.pending(ctx, id) {
+			continue
+		}
+		n, err := r.drain(ctx, id)
+		total += n
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return total, errors.Join(errs...)
+}
+
+// drain delivers the account's pending events under its lease, stopping
+// at the first failure.
+func (r *runner) drain(ctx context.Context, id string) (int, error) {
+	ok, err := r.st.Lease(ctx, r.consumer, id, r.c.holder, r.c.now(), r.c.leaseTTL)
+	if err != nil {
+		return 0, fmt.Errorf("feed: take lease of account %s: %w", id, err)
+	}
+	if !ok {
+		return 0, nil // another holder delivers it now
+	}
+	defer func() {
+		rctx, done := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer done()
+		_, _ = r.st.Lease(rctx, r.consumer, id, r.c.holder, r.c.now(), 0)
+	}()
+	n := 0
+	for {
+		cur, err := r.st.Cursor(ctx, r.consumer, id)
+		if err != nil {
+			return n, fmt.Errorf("feed: read cursor of account %s: %w", id, err)
+		}
+		evs, err := r.st.Events(ctx, id, cur, r.c.batch)
+		if err != nil {
+			return n, fmt.Errorf("feed: read events of account %s: %w", id, err)
+		}
+		if len(evs) == 0 {
+			return n, nil
+		}
+		for _, e := range evs {
+			if err := r.call(ctx, e); err != nil {
+				return n, fmt.Errorf("feed: account %s event %d (%s): %w", id, e.Seq, e.Type, err)
+			}
+			if err := r.st.SetCursor(ctx, r.consumer, id, e.Seq); err != nil {
+				return n, fmt.Errorf("feed: commit cursor of account %s: %w", id, err)
+			}
+			n++
+		}
+	}
 }
 
 // Replay makes the consumer deliver the account's events again from seq

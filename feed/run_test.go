@@ -336,3 +336,51 @@ func TestRunCancellation(t *testing.T) {
 	start(t, st, "slow", slow, feed.WithHandlerTimeout(10*time.Millisecond))
 	eventually(t, "retries after timeouts", func() bool { return calls.Load() >= 3 })
 }
+
+// TestDrain: one synchronous pass delivers what is pending in order, stops
+// an account at a failing event (its cursor stays before it) and goes on
+// with the others; the next pass resumes there; an account leased by a
+// running holder is left to it.
+func TestDrain(t *testing.T) {
+	ctx := context.Background()
+	st := memstore.New()
+	for _, a := range []string{"a", "b"} {
+		_, err := st.CreateAccount(ctx, store.Account{ID: a})
+		require.NoError(t, err)
+		for i := range 3 {
+			_, err := st.CreateUser(ctx, a, store.User{UserName: fmt.Sprintf("u%d", i), State: store.StateActive})
+			require.NoError(t, err)
+		}
+	}
+	r := newRecorder()
+	boom := errors.New("boom")
+	r.fail = func(e store.Event) error {
+		if e.AccountID == "a" && e.Seq == 3 {
+			return boom
+		}
+		return nil
+	}
+	n, err := feed.Drain(ctx, st, "c", r.handle)
+	require.ErrorIs(t, err, boom)
+	assert.Equal(t, 2+4, n, "a: 1-2, b: 1-4")
+	assert.Equal(t, []int64{1, 2}, r.got("a"))
+	assert.Equal(t, []int64{1, 2, 3, 4}, r.got("b"))
+	cur, err := st.Cursor(ctx, "c", "a")
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), cur, "stopped before the failing event")
+
+	r.fail = nil
+	n, err = feed.Drain(ctx, st, "c", r.handle)
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	assert.Equal(t, []int64{1, 2, 3, 4}, r.got("a"))
+
+	_, err = st.CreateUser(ctx, "a", store.User{UserName: "late", State: store.StateActive})
+	require.NoError(t, err)
+	ok, err := st.Lease(ctx, "c", "a", "other-replica", time.Now(), time.Minute)
+	require.NoError(t, err)
+	require.True(t, ok)
+	n, err = feed.Drain(ctx, st, "c", r.handle)
+	require.NoError(t, err)
+	assert.Zero(t, n, "the lease holder delivers it, not this pass")
+}

@@ -93,7 +93,7 @@ func BenchmarkSendReminders(b *testing.B) {
 			}
 		}
 		b.StartTimer()
-		n, err := svc.SendReminders(b.Context(), t0.Add(48*time.Hour))
+		n, err := svc.ClaimReminders(b.Context(), t0.Add(48*time.Hour))
 		if err != nil || n != invitees {
 			b.Fatal(n, err)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/scimkit/scimkit/feed"
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/store"
 )
@@ -97,7 +98,7 @@ func TestProvisionUserConcurrent(t *testing.T) {
 			}
 			assert.Equal(t, 1, ok, "exactly one request wins")
 			assert.Len(t, e.allUsers(t), 1, "one user in the end")
-			inv, _ := e.n.sent()
+			inv, _ := e.sent(t)
 			assert.Len(t, inv, tt.invites)
 		})
 	}
@@ -129,104 +130,120 @@ func TestProvisionGroupConcurrent(t *testing.T) {
 	assert.True(t, gs[0].Linked)
 }
 
-// hookNotifier runs a function before failing or succeeding, to simulate
-// the host changing a user while a message is being sent.
-type hookNotifier struct {
-	invite, reminder func(ctx context.Context, u store.User) error
-}
-
-func (h hookNotifier) SendInvite(ctx context.Context, _ string, u store.User) error {
-	if h.invite == nil {
-		return nil
+// TestDeliverWhileTheUserChanges: Deliver reads the user again and sends
+// only what is still due when the feed hands it the event.
+func TestDeliverWhileTheUserChanges(t *testing.T) {
+	provision := func(t *testing.T, e *env) store.User {
+		u, _, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser("zoe@acme.com", "zoe@acme.com", "00u-zoe"))
+		require.NoError(t, err)
+		return u
 	}
-	return h.invite(ctx, u)
-}
-
-func (h hookNotifier) SendReminder(ctx context.Context, _ string, u store.User) error {
-	if h.reminder == nil {
-		return nil
-	}
-	return h.reminder(ctx, u)
-}
-
-func TestFailedMessagesWhileTheUserChanges(t *testing.T) {
-	rename := func(e *env) func(ctx context.Context, u store.User) error {
-		return func(ctx context.Context, u store.User) error {
-			u, err := e.st.GetUser(ctx, acct, u.ID)
-			if err != nil {
-				return err
-			}
-			u.DisplayName = "renamed meanwhile"
-			if _, err := e.st.UpdateUser(ctx, acct, u); err != nil {
-				return err
-			}
-			return errSMTP
+	t.Run("renamed before delivery: the invite goes out with the new name", func(t *testing.T) {
+		e := newEnv(t)
+		u := provision(t, e)
+		u.DisplayName = "renamed meanwhile"
+		_, err := e.st.UpdateUser(e.ctx, acct, u)
+		require.NoError(t, err)
+		require.NoError(t, e.deliver(t))
+		inv, _ := e.n.sent()
+		assert.Equal(t, []string{"acme/zoe@acme.com"}, inv)
+	})
+	t.Run("accepted before delivery: not invited", func(t *testing.T) {
+		e := newEnv(t)
+		u := provision(t, e)
+		_, err := e.svc.AcceptInvite(e.ctx, acct, u.ID)
+		require.NoError(t, err)
+		require.NoError(t, e.deliver(t))
+		inv, _ := e.n.sent()
+		assert.Empty(t, inv)
+	})
+	t.Run("deleted before delivery: acknowledged, nothing sent", func(t *testing.T) {
+		e := newEnv(t)
+		u := provision(t, e)
+		require.NoError(t, e.st.DeleteUser(e.ctx, acct, u.ID))
+		require.NoError(t, e.deliver(t))
+		inv, _ := e.n.sent()
+		assert.Empty(t, inv)
+	})
+	t.Run("reminder of a user suspended before delivery: not sent", func(t *testing.T) {
+		e := newEnv(t)
+		u := provision(t, e)
+		require.NoError(t, e.deliver(t))
+		n, err := e.svc.ClaimReminders(e.ctx, t0.Add(48*time.Hour))
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+		u, err = e.st.GetUser(e.ctx, acct, u.ID)
+		require.NoError(t, err)
+		linking.Suspend(&u)
+		_, err = e.st.UpdateUser(e.ctx, acct, u)
+		require.NoError(t, err)
+		require.NoError(t, e.deliver(t))
+		_, rem := e.n.sent()
+		assert.Empty(t, rem)
+	})
+	t.Run("a failing notifier holds the event until it succeeds, then sends once", func(t *testing.T) {
+		e := newEnv(t)
+		provision(t, e)
+		e.n.set(true, false)
+		for range 3 {
+			assert.ErrorIs(t, e.deliver(t), errSMTP, "the failure reaches the runner, which retries")
 		}
-	}
-	accept := func(e *env) func(ctx context.Context, u store.User) error {
-		return func(ctx context.Context, u store.User) error {
-			if _, err := e.svc.AcceptInvite(ctx, acct, u.ID); err != nil {
-				return err
-			}
-			return errSMTP
-		}
-	}
-	t.Run("failed invite, user renamed meanwhile: still released for retry", func(t *testing.T) {
-		e := newEnv(t)
-		svc := linking.New(e.st, hookNotifier{invite: rename(e)}, linking.WithClock(e.clock.Now))
-		u, _, err := svc.ProvisionUserID(e.ctx, acct, idpUser("zoe@acme.com", "zoe@acme.com", "00u-zoe"))
-		require.NoError(t, err)
-		assert.True(t, u.InvitedAt.IsZero())
-		assert.Equal(t, "renamed meanwhile", u.DisplayName, "the answer is the stored user")
-		n, err := e.svc.RetryInvites(e.ctx, e.clock.Now())
-		require.NoError(t, err)
-		assert.Equal(t, 1, n)
+		e.n.set(false, false)
+		require.NoError(t, e.deliver(t))
+		require.NoError(t, e.deliver(t))
+		inv, _ := e.n.sent()
+		assert.Equal(t, []string{"acme/zoe@acme.com"}, inv)
 	})
-	t.Run("failed invite, user accepted meanwhile: not re-invited", func(t *testing.T) {
+	t.Run("without a Notifier Deliver refuses the events it would have to send", func(t *testing.T) {
 		e := newEnv(t)
-		svc := linking.New(e.st, hookNotifier{invite: accept(e)}, linking.WithClock(e.clock.Now))
-		u, _, err := svc.ProvisionUserID(e.ctx, acct, idpUser("zoe@acme.com", "zoe@acme.com", "00u-zoe"))
-		require.NoError(t, err)
-		assert.Equal(t, store.StateActive, u.State)
-		n, err := e.svc.RetryInvites(e.ctx, e.clock.Now())
-		require.NoError(t, err)
-		assert.Equal(t, 0, n)
-	})
-	t.Run("failed reminder, user renamed meanwhile: released and sent by the next pass", func(t *testing.T) {
-		e := newEnv(t)
-		_, _, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser("zoe@acme.com", "zoe@acme.com", "00u-zoe"))
-		require.NoError(t, err)
-		svc := linking.New(e.st, hookNotifier{reminder: rename(e)}, linking.WithClock(e.clock.Now))
-		n, err := svc.SendReminders(e.ctx, t0.Add(48*time.Hour))
-		assert.ErrorIs(t, err, errSMTP)
-		assert.Equal(t, 0, n)
-		n, err = e.svc.SendReminders(e.ctx, t0.Add(49*time.Hour))
-		require.NoError(t, err)
-		assert.Equal(t, 1, n)
-	})
-	t.Run("failed reminder, user accepted meanwhile: not reminded again", func(t *testing.T) {
-		e := newEnv(t)
-		_, _, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser("zoe@acme.com", "zoe@acme.com", "00u-zoe"))
-		require.NoError(t, err)
-		svc := linking.New(e.st, hookNotifier{reminder: accept(e)}, linking.WithClock(e.clock.Now))
-		_, err = svc.SendReminders(e.ctx, t0.Add(48*time.Hour))
-		assert.ErrorIs(t, err, errSMTP)
-		n, err := e.svc.SendReminders(e.ctx, t0.Add(49*time.Hour))
-		require.NoError(t, err)
-		assert.Equal(t, 0, n)
+		provision(t, e)
+		rulesOnly := linking.New(e.st, nil)
+		_, err := rulesOnly.DeliverPending(e.ctx)
+		assert.ErrorContains(t, err, "no Notifier")
 	})
 }
 
-func TestFailuresAreLogged(t *testing.T) {
+// TestRunNotifierLogsFailures: the runner logs a failing Notifier through
+// the Service's logger and keeps the invite.
+func TestRunNotifierLogsFailures(t *testing.T) {
 	e := newEnv(t)
-	var buf bytes.Buffer
-	svc := linking.New(e.st, e.n, linking.WithClock(e.clock.Now),
-		linking.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+	var (
+		mu  sync.Mutex
+		buf bytes.Buffer
+	)
+	logger := slog.New(slog.NewTextHandler(&lockedWriter{mu: &mu, w: &buf}, nil))
 	e.n.set(true, false)
+	svc := linking.New(e.st, e.n, linking.WithClock(e.clock.Now), linking.WithLogger(logger))
 	u, _, err := svc.ProvisionUserID(e.ctx, acct, idpUser("abe@acme.com", "abe@acme.com", "00u-abe"))
 	require.NoError(t, err)
-	assert.True(t, strings.Contains(buf.String(), "invite not sent") && strings.Contains(buf.String(), "user="+u.ID) &&
-		strings.Contains(buf.String(), errSMTP.Error()), "log: %s", buf.String())
+	ctx, cancel := context.WithCancel(e.ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- svc.RunNotifier(ctx, time.Hour, feed.WithPoll(5*time.Millisecond), feed.WithBackoff(time.Millisecond, 5*time.Millisecond))
+	}()
+	require.Eventually(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return strings.Contains(buf.String(), errSMTP.Error())
+	}, 10*time.Second, 5*time.Millisecond)
+	e.n.set(false, false)
+	require.Eventually(t, func() bool { inv, _ := e.n.sent(); return len(inv) == 1 }, 10*time.Second, 5*time.Millisecond)
+	cancel()
+	assert.ErrorIs(t, <-done, context.Canceled)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Contains(t, buf.String(), "user "+u.ID, "the log names the user")
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 func TestCancelledContext(t *testing.T) {
@@ -235,11 +252,11 @@ func TestCancelledContext(t *testing.T) {
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(e.ctx)
 	cancel()
-	n, err := e.svc.SendReminders(ctx, t0.Add(72*time.Hour))
+	n, err := e.svc.ClaimReminders(ctx, t0.Add(72*time.Hour))
 	assert.True(t, errors.Is(err, context.Canceled), "got %v", err)
 	assert.Equal(t, 0, n)
 	_, _, err = e.svc.ProvisionUserID(ctx, acct, idpUser("cy@acme.com", "cy@acme.com", "00u-cy"))
 	assert.ErrorIs(t, err, context.Canceled)
-	_, rem := e.n.sent()
+	_, rem := e.sent(t)
 	assert.Empty(t, rem)
 }

@@ -4,8 +4,8 @@
 // about who may be provisioned and what the identity provider (IdP) may
 // change. The scim handlers call this package; the host calls it for setup
 // (EnableProvisioning, SetAllowedDomains, SetGroupManaged, CheckDomains),
-// for its own accept flow (AcceptInvite) and to run the reminder pass
-// (SendReminders, RetryInvites, or RunReminders for both).
+// for its own accept flow (AcceptInvite) and to run the notifier
+// (RunNotifier: invites and reminders sent from the change feed).
 //
 // A Service is built with New from a store.Store and the host's Notifier
 // (which sends invites and reminders). New starts nothing; the Service holds
@@ -58,12 +58,11 @@
 //   - suspended -> invited or active: UpdateUser with Active true, when
 //     the IdP reactivates (active:true). Back to invited if the user never
 //     joined (AcceptedAt zero, and invited or created by the IdP), else
-//     active. An invitee whose invite was deferred claims it in the same
-//     write and gets it right after (RetryInvites catches what could not
-//     be sent).
+//     active. An invitee whose invite was deferred gets it issued in the
+//     same write (sent from the feed).
 //   - reminder: an invited user whose invite is 48 hours old (at or before
 //     now-48h; WithReminderAfter changes the delay) gets exactly one
-//     reminder from SendReminders. Not at 47h59m, never a second one, none
+//     reminder from ClaimReminders. Not at 47h59m, never a second one, none
 //     after acceptance, none while suspended.
 //   - invites never expire: an invitee can accept after 90 days or more;
 //     nothing in this package ever moves a user out of invited on its own.
@@ -84,10 +83,10 @@
 //     same identity creating itself again is a plain store.ErrConflict.
 //   - several matches: ErrAmbiguousEmail; provisioning never guesses.
 //   - no match: re-invite. A new user is created in state invited and the
-//     host is asked to send the invite (Notifier.SendInvite). An old host
-//     account with another email stays untouched. If the invite cannot be
-//     sent the user is kept (the IdP gets its 201) and RetryInvites sends
-//     the invite on a later pass.
+//     invite is issued in the same write and sent from the feed
+//     (Notifier.SendInvite, through Deliver). An old host account with
+//     another email stays untouched. A failing Notifier never fails the
+//     create: the feed retries the invite until it goes out.
 //
 // The IdP's pre-create lookup (userName eq "...") is answered by the store
 // over all the account's users, linked or not, so Okta's own import-and-link
@@ -96,13 +95,23 @@
 //
 // # Invites and reminders
 //
-// The reminder pass is a function the host calls with the current time
-// (SendReminders), or the ready-made loop RunReminders, which the host
-// starts in its own goroutine. It claims due invitees atomically in the
-// store (store.Reminders), so any number of replicas may run it at once and
-// each invitee is reminded once. RetryInvites, run by the same loop, resends
-// invites whose first delivery failed. A Service built with a nil Notifier
-// applies the rules but sends and claims nothing.
+// Invites and reminders travel through the change feed (package feed), so
+// that none is lost to a crash or a failing mail server. The write that
+// creates an invitee also issues its invite (InvitedAt set), and the store
+// appends the store.UserInvited event in the same atomic step; the
+// reminder pass (ClaimReminders) claims due reminders in the store, which
+// appends store.UserReminded. Deliver, the feed handler, then calls the
+// Notifier for each: in order, at least once, retried with backoff while
+// the Notifier fails, resumed from the committed cursor after a restart.
+// RunNotifier runs both (the feed consumer NotifierConsumer and the claim
+// passes every interval); DeliverPending is one pass of the delivery for
+// hosts that schedule jobs themselves. Any number of replicas may run
+// RunNotifier: an account's feed is delivered by one replica at a time
+// and claims are atomic, so each invitee is reminded once (a crash may
+// repeat a send; see Deliver for the key that identifies it).
+// ClaimInvites issues invites left pending by a Service without a
+// Notifier. A Service built with a nil Notifier applies the rules but
+// issues, claims and sends nothing.
 //
 // # Allowed domains
 //

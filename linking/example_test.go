@@ -80,25 +80,32 @@ func ExampleService_ProvisionUser() {
 		}
 		fmt.Println(in.UserName, out, u.ID, u.State, "active:", u.Active())
 	}
+	// The invite was recorded with Bob, in the same write; the host's
+	// notifier runner (RunNotifier, or one pass of it here) sends it.
+	n, _ := svc.DeliverPending(ctx)
+	fmt.Println("events delivered:", n)
 	// Output:
 	// host user: u2 alice
 	// alice@acme.com linked u2 active active: true
-	//   -> invite bob@acme.com to acme
 	// bob@acme.com created u3 invited active: true
 	// carol@gmail.com refused: email domain "gmail.com" is a public mail domain; provisioning supports only your organisation's domains
+	//   -> invite bob@acme.com to acme
+	// events delivered: 9
 }
 
 // The reminder pass, run with a fake clock: nothing at 47 hours, one
 // reminder at 48 hours, never a second one.
-func ExampleService_SendReminders() {
+func ExampleService_ClaimReminders() {
 	ctx := context.Background()
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	st, svc := exampleSetup(func() time.Time { return t0 }) // the invite is sent at t0
 	acct, _ := st.GetAccount(ctx, "acme")
 	_, _, _ = svc.ProvisionUser(ctx, acct, store.User{UserName: "dan@acme.com", Emails: email("dan@acme.com")})
+	_, _ = svc.DeliverPending(ctx)
 
 	for _, after := range []time.Duration{47 * time.Hour, 48 * time.Hour, 72 * time.Hour, 90 * 24 * time.Hour} {
-		n, err := svc.SendReminders(ctx, t0.Add(after))
+		n, err := svc.ClaimReminders(ctx, t0.Add(after))
+		_, _ = svc.DeliverPending(ctx) // RunNotifier does both
 		fmt.Printf("pass at +%v: %d sent, err=%v\n", after, n, err)
 	}
 	// Output:
@@ -191,6 +198,7 @@ func ExampleService_UpdateUser() {
 	st, svc := exampleSetup(now)
 	acct, _ := st.GetAccount(ctx, "acme")
 	u, _, _ := svc.ProvisionUser(ctx, acct, store.User{UserName: "eve@acme.com", ExternalID: "00u5", Emails: email("eve@acme.com")})
+	_, _ = svc.DeliverPending(ctx)
 	fmt.Println(u.State, u.Active())
 	for _, active := range []bool{false, true} {
 		_, u, _ = svc.UpdateUser(ctx, acct, u.ID, func(cur store.User) (linking.Change, error) {

@@ -32,9 +32,9 @@ func (s *Service) ProvisionGroupID(ctx context.Context, accountID string, g stor
 	return s.ProvisionGroup(ctx, a, g, members)
 }
 
-// SendPendingInvite sends u's pending invite now, as RetryInvites does.
-func (s *Service) SendPendingInvite(ctx context.Context, accountID string, u store.User) (store.User, error) {
-	return s.sendPending(ctx, accountID, u, s.now())
+// ClaimPendingInvite issues u's pending invite now, as ClaimInvites does.
+func (s *Service) ClaimPendingInvite(ctx context.Context, accountID string, u store.User) (bool, error) {
+	return s.claimPending(ctx, accountID, u, s.now())
 }
 
 // accountForTest reads the account; a missing one is the zero account

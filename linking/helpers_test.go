@@ -176,3 +176,20 @@ func detail(t *testing.T, err error) string {
 	require.ErrorAs(t, err, &le)
 	return le.Detail
 }
+
+// deliver runs one delivery pass of the notifier consumer (the events of
+// every account, in order; an account stops at its first failure, which
+// the next pass retries, as the runner does) and returns the failures.
+func (e *env) deliver(t *testing.T) error {
+	t.Helper()
+	_, err := e.svc.DeliverPending(e.ctx)
+	return err
+}
+
+// sent delivers the feed as RunNotifier would (failures stay pending for
+// the next call) and returns everything the notifier has sent so far.
+func (e *env) sent(t *testing.T) (invites, reminders []string) {
+	t.Helper()
+	_ = e.deliver(t)
+	return e.n.sent()
+}

@@ -12,11 +12,12 @@ import (
 // Notifier is implemented by the host: it delivers the messages the
 // lifecycle calls for (by email, in-app, however the host invites people).
 // Both methods may be called concurrently. An error means the message was
-// not sent; the Service then arranges for it to be tried again (see the
-// package documentation, "Invites and reminders").
+// not sent; the change feed then offers it again later (see the package
+// documentation, "Invites and reminders"). After a crash the same message
+// may be asked for twice.
 type Notifier interface {
-	// SendInvite asks the host to invite u, a user just provisioned by the
-	// IdP who matched no existing member.
+	// SendInvite asks the host to invite u, a user provisioned by the IdP
+	// who matched no existing member.
 	SendInvite(ctx context.Context, accountID string, u store.User) error
 	// SendReminder asks the host to remind u, an invitee who has not
 	// accepted within the reminder delay. It is called at most once per
@@ -132,12 +133,12 @@ func WithSettingsPath(path string) Option {
 
 // New returns a Service over st that notifies through n. st is required
 // (New panics on nil: a programming error). n may be nil for a Service that
-// only applies the rules (the SCIM handler's default): it stores invitees
-// with their invite pending (InvitedAt zero) and sends nothing, and its
-// SendReminders and RetryInvites do nothing and claim nothing, so a Service
-// that has a Notifier (the host's runner) sends the invite through
-// RetryInvites and, 48 hours after that, the reminder. New starts
-// nothing and does no I/O.
+// only applies the rules: it stores invitees with their invite pending
+// (InvitedAt zero) and issues nothing, and its ClaimInvites and
+// ClaimReminders do nothing, so a Service that has a Notifier (the host's
+// RunNotifier) issues the invite through ClaimInvites and, 48 hours after
+// that, the reminder. New starts nothing and does no I/O: the host runs
+// RunNotifier (see "Invites and reminders" in the package documentation).
 func New(st store.Store, n Notifier, opts ...Option) *Service {
 	if st == nil {
 		panic("linking: New needs a store")

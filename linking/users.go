@@ -40,8 +40,9 @@ func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 //     userName is the same (the same create sent twice).
 //     - exactly one, linked to another (or no) externalId: ErrLinkedElsewhere.
 //     - several: ErrAmbiguousEmail; nothing is guessed.
-//     - none: a new user is created in state invited, Linked, InvitedAt now,
-//     and Notifier.SendInvite is called. Outcome OutcomeCreated. A user the
+//     - none: a new user is created in state invited, Linked, InvitedAt now
+//     (the invite is issued in the same write, as a store.UserInvited event
+//     that Deliver sends from the feed). Outcome OutcomeCreated. A user the
 //     IdP sends deactivated is created suspended instead, with its invite
 //     deferred (InvitedAt zero, nothing sent): its reactivation through
 //     UpdateUser makes it invited and sends the invite then.
@@ -54,9 +55,9 @@ func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 // a host admin's suspension; the IdP's next activation (PATCH active:true)
 // reactivates it.
 //
-// If SendInvite fails the user is kept (the create succeeded and the IdP
-// must learn its id), the failure is logged, and the user's InvitedAt is
-// reset to zero so that RetryInvites sends the invite again later.
+// The invite is not sent here: it is recorded with the user, atomically,
+// and sent by RunNotifier (Deliver) from the change feed, retried until the
+// Notifier accepts it, so neither a failing Notifier nor a crash loses it.
 //
 // Store uniqueness failures (another user already has the userName or the
 // externalId) are returned wrapped: errors.Is(err, store.ErrConflict) and
@@ -199,9 +200,10 @@ func applyProfile(dst *store.User, src store.User) {
 	}
 }
 
-// createInvited stores in as a new invited user and sends the invite; a
-// user the IdP sends deactivated is stored suspended with the invite
-// deferred.
+// createInvited stores in as a new invited user with its invite issued
+// (InvitedAt now, so the store appends the user.invited event that
+// Deliver sends from the feed); a user the IdP sends deactivated is stored
+// suspended with the invite deferred.
 func (s *Service) createInvited(ctx context.Context, accountID string, in store.User) (store.User, error) {
 	deactivated := in.State == store.StateSuspended
 	u := in.Clone()
@@ -215,42 +217,16 @@ func (s *Service) createInvited(ctx context.Context, accountID string, in store.
 		u.State, u.InvitedAt = store.StateSuspended, time.Time{}
 	}
 	if s.n == nil {
-		// Nobody to send it now: leave the invite pending (InvitedAt
-		// zero), so that a Service with a Notifier sends it through
-		// RetryInvites, and the reminder clock starts only then.
+		// Nobody to send it: leave the invite pending (InvitedAt zero), so
+		// that a Service with a Notifier issues it through ClaimInvites,
+		// and the reminder clock starts only then.
 		u.InvitedAt = time.Time{}
 	}
 	created, err := s.st.CreateUser(ctx, accountID, u)
 	if err != nil {
 		return store.User{}, fmt.Errorf("linking: create user: %w", err)
 	}
-	if s.n == nil || deactivated {
-		return created, nil
-	}
-	if err := s.n.SendInvite(ctx, accountID, created); err != nil {
-		s.log.ErrorContext(ctx, "linking: invite not sent; RetryInvites will try again",
-			"account", accountID, "user", created.ID, "err", err)
-		if reset, rerr := s.releaseInvite(ctx, accountID, created); rerr == nil {
-			created = reset
-		} else {
-			s.log.ErrorContext(ctx, "linking: could not mark invite for retry",
-				"account", accountID, "user", created.ID, "err", rerr)
-		}
-	}
 	return created, nil
-}
-
-// releaseInvite resets InvitedAt of an invited user whose invite failed,
-// so that RetryInvites picks it up. It leaves a user that has moved on
-// (accepted, suspended) as it is.
-func (s *Service) releaseInvite(ctx context.Context, accountID string, u store.User) (store.User, error) {
-	claimed := u.InvitedAt
-	return store.UpdateUser(ctx, s.st, accountID, u.ID, func(u store.User) (store.User, error) {
-		if u.State == store.StateInvited && sameInstant(u.InvitedAt, claimed) {
-			u.InvitedAt = time.Time{}
-		}
-		return u, nil
-	})
 }
 
 // sameInstant reports whether a and b are the same time as a store may
@@ -325,9 +301,9 @@ type Change struct {
 //   - A changed email must be on an allowed domain (ErrPublicDomain,
 //     ErrDomainNotAllowed, ErrInvalidEmail) and belong to no other user of
 //     the account (a *store.ConflictError on "emails").
-//   - A user that becomes invited with its invite never sent (reactivated
-//     before it went out) claims the invite in the same write; the invite
-//     is sent after it, and released for RetryInvites if sending fails.
+//   - A user that becomes invited with its invite never issued (created
+//     deactivated, then reactivated) gets it issued in the same write
+//     (InvitedAt now, a store.UserInvited event that Deliver sends).
 //
 // before is the user as read for the write that applied, after as stored;
 // they are equal (same version) when the request changed nothing. Updates
@@ -343,9 +319,8 @@ func (s *Service) UpdateUser(ctx context.Context, a store.Account, id string, ch
 		return store.User{}, store.User{}, err
 	}
 	defer unlock()
-	claimed := false
 	after, err = store.UpdateUser(ctx, s.st, a.ID, id, func(cur store.User) (store.User, error) {
-		before, claimed = cur, false
+		before = cur
 		base := cur.Clone()
 		if !base.Linked {
 			markLinked(&base, base.ExternalID)
@@ -369,15 +344,12 @@ func (s *Service) UpdateUser(ctx context.Context, a store.Account, id string, ch
 			}
 		}
 		if s.n != nil && next.State == store.StateInvited && next.InvitedAt.IsZero() && !reflect.DeepEqual(next, cur) {
-			next.InvitedAt, claimed = s.now(), true
+			next.InvitedAt = s.now()
 		}
 		return next, nil
 	})
 	if err != nil {
 		return store.User{}, store.User{}, err
-	}
-	if claimed && after.Version != before.Version {
-		after = s.deliverInvite(ctx, a.ID, after)
 	}
 	return before, after, nil
 }
@@ -401,51 +373,24 @@ func (s *Service) checkNewEmail(ctx context.Context, a store.Account, id, email 
 	return nil
 }
 
-// deliverInvite sends the invite u has claimed (InvitedAt set by the
-// write that stored u) and releases the claim for RetryInvites when the
-// send fails. It returns the user as stored.
-func (s *Service) deliverInvite(ctx context.Context, accountID string, u store.User) store.User {
-	if err := s.n.SendInvite(ctx, accountID, u); err != nil {
-		s.log.ErrorContext(ctx, "linking: invite not sent; RetryInvites will try again",
-			"account", accountID, "user", u.ID, "err", err)
-		released, rerr := s.releaseInvite(ctx, accountID, u)
-		if rerr != nil {
-			s.log.ErrorContext(ctx, "linking: could not mark invite for retry",
-				"account", accountID, "user", u.ID, "err", rerr)
-			return u
-		}
-		return released
-	}
-	return u
-}
-
-// sendPending sends the invite of an invited user whose invite is pending
-// (InvitedAt zero): it claims the invite by setting InvitedAt with a
-// versioned write, so that of several callers (replicas, RetryInvites) only
-// one sends it, then calls Notifier.SendInvite. On a failed send the claim
-// is released for RetryInvites. It returns the user as stored; a user with
-// no pending invite, or a Service without a Notifier, is returned as is.
-func (s *Service) sendPending(ctx context.Context, accountID string, u store.User, now time.Time) (store.User, error) {
+// claimPending issues the invite of an invited user whose invite is
+// pending (InvitedAt zero): it sets InvitedAt with a versioned write (which
+// appends the user.invited event), so that of several callers (replicas)
+// only one issues it. It reports whether this call did; a user with no
+// pending invite, or a Service without a Notifier, is left as is.
+func (s *Service) claimPending(ctx context.Context, accountID string, u store.User, now time.Time) (bool, error) {
 	if s.n == nil || u.State != store.StateInvited || !u.InvitedAt.IsZero() {
-		return u, nil
+		return false, nil
 	}
 	u.InvitedAt = now
-	claimed, err := s.st.UpdateUser(ctx, accountID, u)
+	_, err := s.st.UpdateUser(ctx, accountID, u)
 	if errors.Is(err, store.ErrVersionMismatch) || errors.Is(err, store.ErrNotFound) {
-		return u, nil // another replica claimed it, or the user changed: RetryInvites decides
+		return false, nil // another replica claimed it, or the user changed: the next pass decides
 	}
 	if err != nil {
-		return u, fmt.Errorf("linking: claim invite for user %s: %w", u.ID, err)
+		return false, fmt.Errorf("linking: claim invite for user %s: %w", u.ID, err)
 	}
-	if err := s.n.SendInvite(ctx, accountID, claimed); err != nil {
-		if released, rerr := s.releaseInvite(ctx, accountID, claimed); rerr == nil {
-			claimed = released
-		} else {
-			s.log.ErrorContext(ctx, "linking: could not release failed invite", "account", accountID, "user", u.ID, "err", rerr)
-		}
-		return claimed, fmt.Errorf("linking: invite for user %s in account %s: %w", u.ID, accountID, err)
-	}
-	return claimed, nil
+	return true, nil
 }
 
 // AcceptInvite records that the user accepted the invite; the host calls it

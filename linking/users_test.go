@@ -41,7 +41,7 @@ func TestProvisionUser(t *testing.T) {
 				assert.Equal(t, store.StateActive, got.State, "state kept, u.State ignored")
 				assert.True(t, got.InvitedAt.IsZero(), "a linked user is not invited")
 				assert.Len(t, e.allUsers(t), 1, "no new user")
-				inv, _ := e.n.sent()
+				inv, _ := e.sent(t)
 				assert.Empty(t, inv, "no invite for a linked user")
 			},
 		},
@@ -176,7 +176,7 @@ func TestProvisionUser(t *testing.T) {
 				assert.True(t, got.Linked)
 				assert.Equal(t, "00u-ivy", got.ExternalID)
 				assert.True(t, got.InvitedAt.Equal(t0), "InvitedAt is the service clock's now")
-				inv, _ := e.n.sent()
+				inv, _ := e.sent(t)
 				assert.Equal(t, []string{"acme/ivy@acme.com"}, inv, "exactly one invite")
 				old, err := e.st.GetUser(e.ctx, acct, ids[0])
 				require.NoError(t, err)
@@ -225,7 +225,7 @@ func TestProvisionUser(t *testing.T) {
 			in:      idpUser("oz@acme.com", "oz@acme.com", "00u-oz"),
 			wantErr: store.ErrConflict,
 			check: func(t *testing.T, e *env, _ []string, _ store.User) {
-				inv, _ := e.n.sent()
+				inv, _ := e.sent(t)
 				assert.Empty(t, inv, "no invite when nothing was stored")
 			},
 		},
@@ -278,41 +278,34 @@ func TestProvisionUserConflictIsRich(t *testing.T) {
 	assert.Equal(t, "userName", ce.Attribute)
 }
 
-func TestInviteFailureKeepsUserAndRetries(t *testing.T) {
+func TestInviteFailureKeepsUserAndInvite(t *testing.T) {
 	e := newEnv(t)
 	e.n.set(true, false)
 	got, out, err := e.svc.ProvisionUserID(e.ctx, acct, idpUser("quin@acme.com", "quin@acme.com", "00u-quin"))
-	require.NoError(t, err, "the IdP gets its 201 even if the invite could not be sent")
+	require.NoError(t, err, "the IdP gets its 201 whatever the notifier does")
 	assert.Equal(t, linking.OutcomeCreated, out)
 	assert.Equal(t, store.StateInvited, got.State)
-	assert.True(t, got.InvitedAt.IsZero(), "InvitedAt reset so a retry pass picks it up")
+	assert.True(t, got.InvitedAt.Equal(t0), "the invite is issued with the user, in one write")
 
-	// A failing retry leaves it pending.
-	e.clock.Advance(time.Minute)
-	n, err := e.svc.RetryInvites(e.ctx, e.clock.Now())
-	require.ErrorIs(t, err, errSMTP)
-	assert.Equal(t, 0, n)
-
+	// The feed keeps offering it while the notifier fails.
+	for range 2 {
+		e.clock.Advance(time.Minute)
+		require.ErrorIs(t, e.deliver(t), errSMTP)
+	}
 	e.n.set(false, false)
-	retryAt := e.clock.Advance(time.Minute)
-	n, err = e.svc.RetryInvites(e.ctx, retryAt)
-	require.NoError(t, err)
-	assert.Equal(t, 1, n)
-	n, err = e.svc.RetryInvites(e.ctx, e.clock.Advance(time.Minute))
-	require.NoError(t, err)
-	assert.Equal(t, 0, n, "an invite is retried until sent, then never again")
+	require.NoError(t, e.deliver(t))
+	require.NoError(t, e.deliver(t))
 	inv, _ := e.n.sent()
-	assert.Equal(t, []string{"acme/quin@acme.com"}, inv)
-
-	u, err := e.st.GetUser(e.ctx, acct, got.ID)
+	assert.Equal(t, []string{"acme/quin@acme.com"}, inv, "sent once it works, then never again")
+	n, err := e.svc.ClaimInvites(e.ctx, e.clock.Now())
 	require.NoError(t, err)
-	assert.True(t, u.InvitedAt.Equal(retryAt))
+	assert.Equal(t, 0, n, "nothing pending: the claim pass has no part in a failed send")
 
-	// The reminder clock starts at the successful invite.
-	n, err = e.svc.SendReminders(e.ctx, retryAt.Add(47*time.Hour))
+	// The reminder clock starts at the invite.
+	n, err = e.svc.ClaimReminders(e.ctx, t0.Add(47*time.Hour))
 	require.NoError(t, err)
 	assert.Equal(t, 0, n)
-	n, err = e.svc.SendReminders(e.ctx, retryAt.Add(48*time.Hour))
+	n, err = e.svc.ClaimReminders(e.ctx, t0.Add(48*time.Hour))
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 }
@@ -439,21 +432,22 @@ func TestDeactivatedCreateDefersTheInvite(t *testing.T) {
 	assert.Equal(t, linking.OutcomeCreated, out)
 	assert.Equal(t, store.StateSuspended, u.State)
 	assert.True(t, u.InvitedAt.IsZero(), "the invite is deferred")
-	inv, _ := e.n.sent()
+	inv, _ := e.sent(t)
 	assert.Empty(t, inv, "no invite for a deactivated user")
 
 	linking.Reactivate(&u)
 	assert.Equal(t, store.StateInvited, u.State, "never joined: back to invited, not active")
 	u, err = e.st.UpdateUser(e.ctx, acct, u)
 	require.NoError(t, err)
-	u, err = e.svc.SendPendingInvite(e.ctx, acct, u)
+	ok, err := e.svc.ClaimPendingInvite(e.ctx, acct, u)
 	require.NoError(t, err)
-	assert.False(t, u.InvitedAt.IsZero())
-	u, err = e.svc.SendPendingInvite(e.ctx, acct, u)
+	assert.True(t, ok, "issued")
+	ok, err = e.svc.ClaimPendingInvite(e.ctx, acct, u)
 	require.NoError(t, err)
-	inv, _ = e.n.sent()
+	assert.False(t, ok, "the stale copy loses the version check")
+	inv, _ = e.sent(t)
 	assert.Len(t, inv, 1, "sent once, however often it is asked")
-	n, err := e.svc.RetryInvites(e.ctx, e.clock.Now())
+	n, err := e.svc.ClaimInvites(e.ctx, e.clock.Now())
 	require.NoError(t, err)
 	assert.Zero(t, n, "nothing left pending for the retry pass")
 }

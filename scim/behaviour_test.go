@@ -464,7 +464,7 @@ func TestDeactivatedCreateIsNotInvitedUntilReactivated(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(body), &u))
 	assert.False(t, u.Active)
-	assert.Empty(t, e.invites, "a user the IdP created disabled gets no invite")
+	assert.Empty(t, e.sentInvites(t), "a user the IdP created disabled gets no invite")
 	var types []scim.EventType
 	for _, ev := range e.events {
 		types = append(types, ev.Type)
@@ -474,7 +474,7 @@ func TestDeactivatedCreateIsNotInvitedUntilReactivated(t *testing.T) {
 	status, _, body = e.do(t, "PATCH", "/Users/"+u.ID, patchBody(`{"op":"Replace","path":"active","value":"True"}`))
 	require.Equal(t, http.StatusOK, status, body)
 	assert.Contains(t, body, `"active":true`)
-	assert.Equal(t, []string{"pre.hire@example.com"}, e.invites, "enabling the user sends the invite, once")
+	assert.Equal(t, []string{"pre.hire@example.com"}, e.sentInvites(t), "enabling the user sends the invite, once")
 	stored, err := e.st.GetUser(context.Background(), testAccount, u.ID)
 	require.NoError(t, err)
 	assert.Equal(t, store.StateInvited, stored.State)

@@ -59,11 +59,18 @@ func Example() {
 		"emails":[{"primary":true,"value":"ada@example.com","type":"work"}],"active":true}`)
 	send("POST", "/Users", `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],
 		"userName":"eve@gmail.com","emails":[{"primary":true,"value":"eve@gmail.com","type":"work"}]}`)
+
+	// The invite was stored with Ada; the host's notifier runner sends it
+	// from the change feed (go links.RunNotifier(ctx, time.Minute) in a
+	// real host; one pass here).
+	if _, err := links.DeliverPending(ctx); err != nil {
+		panic(err)
+	}
 	// Output:
 	// 200 application/scim+json true
-	// invite ada@example.com
 	// 201 application/scim+json true
 	// 400 application/scim+json true
+	// invite ada@example.com
 }
 
 // printMailer is a linking.Notifier that prints what it would send.

@@ -67,8 +67,9 @@ type Handler struct {
 
 // New returns a Handler for the accounts, users and groups of links (a
 // linking.Service, which applies the account rules and holds the store).
-// A Service without a Notifier sends no invites (RetryInvites on a Service
-// that has one sends them later): New logs a warning saying so. See the
+// A Service without a Notifier issues no invites (its invitees wait,
+// pending, for RunNotifier on a Service that has one): New logs a warning
+// saying so. See the
 // Option functions for what can be configured and the defaults. New starts
 // no goroutines and does no I/O.
 func New(links *linking.Service, opts ...Option) (*Handler, error) {
@@ -126,7 +127,7 @@ func New(links *linking.Service, opts ...Option) (*Handler, error) {
 		return nil, err
 	}
 	if !links.Notifies() {
-		h.log.Warn("scim: the linking.Service has no Notifier: this handler sends no invites; run RetryInvites on a Service that has one")
+		h.log.Warn("scim: the linking.Service has no Notifier: invitees are stored with their invite pending; run RunNotifier on a Service that has one")
 	}
 	return h, nil
 }

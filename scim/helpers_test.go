@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -30,6 +31,18 @@ type env struct {
 	mu      sync.Mutex // guards events and invites: handlers run concurrently
 	events  []scim.Event
 	invites []string
+	links   *linking.Service
+}
+
+// sentInvites runs the notifier's delivery pass (what RunNotifier does in a
+// host) and returns the invites sent so far.
+func (e *env) sentInvites(t *testing.T) []string {
+	t.Helper()
+	_, err := e.links.DeliverPending(context.Background())
+	require.NoError(t, err)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.invites)
 }
 
 type notifier struct{ e *env }
@@ -70,7 +83,8 @@ func newEnv(t *testing.T, idp string, opts ...scim.Option) *env {
 			e.events = append(e.events, ev)
 		}),
 	}
-	e.h, err = scim.New(linking.New(e.st, notifier{e}), append(base, opts...)...)
+	e.links = linking.New(e.st, notifier{e})
+	e.h, err = scim.New(e.links, append(base, opts...)...)
 	require.NoError(t, err)
 	mux := http.NewServeMux()
 	mux.Handle("/scim/v2/", http.StripPrefix("/scim/v2", e.h))

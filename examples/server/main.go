@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/scimkit/scimkit/feed"
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/mapping"
 	"github.com/scimkit/scimkit/scim"
@@ -38,6 +39,8 @@ func main() {
 type options struct {
 	addr, token, seed, store, idp, account, domains, baseURL string
 	rate                                                     float64
+	webhook, webhookSecret                                   string
+	newWebhookSecret                                         bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -53,6 +56,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.account, "account", "default", "host account `id` the token belongs to")
 	fs.StringVar(&o.domains, "allowed-domains", "", "comma-separated email `domains` members may have (added to the seed's)")
 	fs.StringVar(&o.baseURL, "base-url", "", "public SCIM base `URL` for meta.location (default http://ADDR/scim/v2)")
+	fs.StringVar(&o.webhook, "webhook", "", "deliver the change feed as signed webhooks to `URL` (default: log each event)")
+	fs.StringVar(&o.webhookSecret, "webhook-secret", "", "webhook signing `secret` whsec_... (default: $SCIM_WEBHOOK_SECRET)")
+	fs.BoolVar(&o.newWebhookSecret, "new-webhook-secret", false, "print a new webhook secret and exit")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -69,10 +75,21 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if o.newWebhookSecret {
+		fmt.Fprintln(stdout, feed.NewSecret())
+		return nil
+	}
+	if o.webhookSecret == "" {
+		o.webhookSecret = os.Getenv("SCIM_WEBHOOK_SECRET")
+	}
 	// Debug shows the handler's line per request (method, path, status,
 	// account, duration; never the token or the body).
 	logger := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
+	consumer, onEvent, err := feedHandler(o, logger)
+	if err != nil {
+		return err
+	}
 	st, closeStore, err := openStore(ctx, o.store)
 	if err != nil {
 		return err
@@ -146,10 +163,6 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		scim.WithMapper(mapper),
 		scim.WithLogger(logger),
 		scim.WithRateLimit(perSecond, scim.DefaultBurst),
-		scim.WithHook(func(ctx context.Context, e scim.Event) {
-			logger.InfoContext(ctx, "event", slog.String("type", string(e.Type)), slog.String("account", e.AccountID),
-				slog.String("user", e.User.ID), slog.String("group", e.Group.ID))
-		}),
 	)
 	if err != nil {
 		return err
@@ -168,7 +181,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	go func() { _ = links.RunReminders(ctx, time.Minute) }()
+	runFeed(ctx, st, links, consumer, onEvent, logger)
 
 	select {
 	case err := <-errc:
