@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -259,10 +260,29 @@ func TestHooksSeeTheLifecycle(t *testing.T) {
 	}, types)
 }
 
-func TestPanickingHookDoesNotFailTheRequest(t *testing.T) {
-	e := newEnv(t, "okta", scim.WithHook(func(context.Context, scim.Event) { panic("host bug") }))
+// TestSeveralHooks: every WithHook adds an observer, called in order; a
+// panicking one neither fails the request nor stops the others.
+func TestSeveralHooks(t *testing.T) {
+	var (
+		mu    sync.Mutex
+		calls []string
+	)
+	record := func(name string) func(context.Context, scim.Event) {
+		return func(_ context.Context, ev scim.Event) {
+			mu.Lock()
+			defer mu.Unlock()
+			calls = append(calls, name+":"+string(ev.Type))
+		}
+	}
+	e := newEnv(t, "okta", scim.WithHook(record("first")),
+		scim.WithHook(func(context.Context, scim.Event) { panic("host bug") }),
+		scim.WithHook(record("third")), scim.WithHook(nil))
 	status, _, body := e.do(t, "POST", "/Users", fmt.Sprintf(oktaUser, "a@example.com", "a@example.com", "x"))
 	assert.Equal(t, http.StatusCreated, status, body)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []string{"first:user.created", "third:user.created"}, calls)
+	assert.Len(t, e.events, 1, "the env's own hook (given first) saw it too")
 }
 
 func TestPatchRemoveClearsMappedFields(t *testing.T) {

@@ -94,7 +94,10 @@
 //     7644 scimType where one applies, and a detail an admin can act on.
 //     Internal error text is logged, never sent.
 //
-// Lifecycle events (user created, linked, updated, suspended, reactivated,
-// deleted; group created, linked, renamed, members changed, deleted) reach
-// the host through WithHook.
+// Every change is recorded in the store's change feed in the same write,
+// with the IdP (the token's id) as its actor; hosts consume it with
+// package feed, in order and at least once. Lifecycle events (user
+// created, linked, updated, suspended, reactivated, deleted; group
+// created, linked, renamed, members changed, deleted) also reach any
+// number of WithHook observers, synchronously and best effort.
 package scim

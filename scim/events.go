@@ -47,13 +47,16 @@ type Event struct {
 }
 
 func (h *Handler) emit(ctx context.Context, e Event) {
-	if h.hook == nil {
-		return
+	for _, hook := range h.hooks {
+		h.callHook(ctx, hook, e)
 	}
+}
+
+func (h *Handler) callHook(ctx context.Context, hook func(context.Context, Event), e Event) {
 	defer func() {
 		if p := recover(); p != nil {
 			h.log.ErrorContext(ctx, "scim: event hook panicked", slog.String("event", string(e.Type)), slog.Any("panic", p))
 		}
 	}()
-	h.hook(ctx, e)
+	hook(ctx, e)
 }

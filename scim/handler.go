@@ -44,7 +44,7 @@ type Handler struct {
 	linking    *linking.Service
 	mapper     *mapping.Mapper
 	log        *slog.Logger
-	hook       func(context.Context, Event)
+	hooks      []func(context.Context, Event)
 	maxBody    int64
 	maxResults int
 	baseURL    string
@@ -85,7 +85,7 @@ func New(links *linking.Service, opts ...Option) (*Handler, error) {
 		linking:    links,
 		mapper:     c.mapper,
 		log:        c.logger,
-		hook:       c.hook,
+		hooks:      c.hooks,
 		maxBody:    c.maxBody,
 		maxResults: c.maxResults,
 		baseURL:    strings.TrimRight(c.baseURL, "/"),

@@ -28,7 +28,7 @@ type Option func(*config)
 type config struct {
 	mapper     *mapping.Mapper
 	logger     *slog.Logger
-	hook       func(context.Context, Event)
+	hooks      []func(context.Context, Event)
 	maxBody    int64
 	perSecond  float64
 	burst      int
@@ -46,11 +46,23 @@ func WithMapper(m *mapping.Mapper) Option { return func(c *config) { c.mapper = 
 // is slog.Default(). Tokens and request bodies are never logged.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
-// WithHook registers fn to observe lifecycle events (see Event). It is
-// called synchronously after the change is stored, on the request's
-// goroutine; keep it fast, hand slow work to a queue. A panic in fn is
-// recovered and logged; the IdP still gets its answer.
-func WithHook(fn func(context.Context, Event)) Option { return func(c *config) { c.hook = fn } }
+// WithHook adds fn to the observers of lifecycle events (see Event); each
+// WithHook adds one more, and they are called in the order given. A hook
+// is best effort: it is called synchronously after the change is stored,
+// on the request's goroutine, and a crash between the write and the call
+// loses it. Keep it fast and hand slow work to a queue. A panic in fn is
+// recovered and logged; the IdP still gets its answer, and the other
+// hooks are still called. For anything that must not be lost (sessions
+// to revoke, seats to count, webhooks), consume the change feed instead
+// (package feed): it is written in the same transaction as the change and
+// delivered at least once, in order. A nil fn is ignored.
+func WithHook(fn func(context.Context, Event)) Option {
+	return func(c *config) {
+		if fn != nil {
+			c.hooks = append(c.hooks, fn)
+		}
+	}
+}
 
 // WithMaxBodyBytes caps request bodies; larger requests get a 413 SCIM
 // error and change nothing. The zero value (or n <= 0) is
