@@ -151,6 +151,17 @@
 // else with ErrNotAuthorized, changing nothing. Tokens are minted with
 // NewToken and only their SHA-256 hash (HashToken) is stored.
 //
+// # Host-side changes
+//
+// The host's own changes to its members go through the Service too, so
+// that the change feed holds every change, not only the IdP's:
+// SuspendMember, ReactivateMember, ChangeEmail (domain and uniqueness
+// rules applied) and DeleteMember, and ImportUsers, an idempotent bulk
+// upsert of the host's existing members keyed by the store id an earlier
+// import returned, else the email, else the userName. Each appends its
+// events with the host as actor (or the actor store.WithActor put in the
+// context), and works whether provisioning is on or off.
+//
 // # Errors
 //
 // Every refusal is an *Error: Kind is one of the sentinels (match with
