@@ -81,7 +81,13 @@
 //   - one match already linked to a different IdP identity:
 //     ErrLinkedElsewhere (409 uniqueness, with a detail that says so). The
 //     same identity creating itself again is a plain store.ErrConflict.
-//   - several matches: ErrAmbiguousEmail; provisioning never guesses.
+//   - several matches: ErrAmbiguousEmail; provisioning never guesses. The
+//     store keeps each email to one user of an account, so this happens
+//     only when one user has the email and another has it as its userName
+//     without any email, or with duplicates a store kept on upgrade.
+//   - a concurrent create got the email first (the store refused ours
+//     with a *store.ConflictError on "emails"): the lookup is made again,
+//     and the create links to the winner or gets its 409.
 //   - no match: re-invite. A new user is created in state invited and the
 //     invite is issued in the same write and sent from the feed
 //     (Notifier.SendInvite, through Deliver). An old host account with

@@ -28,7 +28,8 @@ func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 //     allowed list that is not a public mail domain (else
 //     ErrInvalidEmail, ErrPublicDomain or ErrDomainNotAllowed). Nothing is
 //     stored on refusal.
-//  3. The host users with that email (store.UsersByEmail) decide:
+//  3. The host users with that email (store.UsersByEmail, which the
+//     store keeps to one per email) decide:
 //     - exactly one, not linked: it is linked. The IdP's profile is copied
 //     onto it (see below), ExternalID recorded, Linked set, in one write
 //     (suspended in the same write when the IdP sends it deactivated); its
@@ -39,13 +40,22 @@ func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 //     409 uniqueness. Likewise when neither side has an externalId and the
 //     userName is the same (the same create sent twice).
 //     - exactly one, linked to another (or no) externalId: ErrLinkedElsewhere.
-//     - several: ErrAmbiguousEmail; nothing is guessed.
+//     - several (one by its emails, another by an email-shaped userName
+//     without emails, or duplicates a store kept from before it made
+//     emails unique): ErrAmbiguousEmail; nothing is guessed.
 //     - none: a new user is created in state invited, Linked, InvitedAt now
 //     (the invite is issued in the same write, as a store.UserInvited event
 //     that Deliver sends from the feed). Outcome OutcomeCreated. A user the
 //     IdP sends deactivated is created suspended instead, with its invite
 //     deferred (InvitedAt zero, nothing sent): its reactivation through
-//     UpdateUser makes it invited and sends the invite then.
+//     UpdateUser makes it invited and sends the invite then. If the store
+//     refuses the create because another user got the email meanwhile (a
+//     concurrent create: Entra sends the same person under several
+//     userNames at once), the lookup is made again and decides as above,
+//     so that of concurrent creates with one email one creates the user
+//     and the others link to it or get its 409. A conflict on another of
+//     the user's emails, held by a member the lookup does not find, is
+//     returned (a *store.ConflictError on "emails", 409 uniqueness).
 //
 // Linking copies every profile field the IdP sent a value for (userName,
 // name parts, displayName, nickName, title, userType, preferredLanguage,
@@ -81,6 +91,7 @@ func (s *Service) ProvisionUser(ctx context.Context, a store.Account, u store.Us
 			}
 		}
 	}
+	var raced error // the create that lost a race for the email, if any
 	for range maxRetries {
 		matches, err := s.hostUsersWithEmail(ctx, accountID, email)
 		if err != nil {
@@ -88,7 +99,19 @@ func (s *Service) ProvisionUser(ctx context.Context, a store.Account, u store.Us
 		}
 		switch len(matches) {
 		case 0:
+			if raced != nil {
+				// Still nobody to link to: the conflict was on another of
+				// the user's emails, which another member has.
+				return store.User{}, 0, raced
+			}
 			created, err := s.createInvited(ctx, accountID, u)
+			if ce := (*store.ConflictError)(nil); errors.As(err, &ce) && ce.Attribute == store.AttrEmails {
+				// A concurrent create (or update) took one of the emails
+				// between the lookup and the create: decide again, which
+				// links to the winner when it has the user's email.
+				raced = err
+				continue
+			}
 			return created, OutcomeCreated, err
 		case 1:
 			linked, err := s.link(ctx, accountID, matches[0].ID, u, email)

@@ -146,10 +146,12 @@ func TestProvisionUser(t *testing.T) {
 			wantErr: store.ErrConflict,
 		},
 		{
+			// The store keeps an email to one user; the other match is a
+			// user without emails whose userName is the address.
 			name: "two host users with the same email: refused, nothing guessed",
 			setup: func(t *testing.T, e *env) []string {
 				e.hostUser(t, "hal-1", "hal@acme.com")
-				e.hostUser(t, "hal-2", "HAL@acme.com")
+				e.hostUser(t, "HAL@acme.com", "")
 				return nil
 			},
 			in:         idpUser("hal@acme.com", "hal@acme.com", "00u-hal"),

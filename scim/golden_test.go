@@ -54,3 +54,11 @@ func TestConcurrentPatchesWithoutIfMatch(t *testing.T) {
 	e := newEnv(t, "okta", scim.WithRateLimit(math.Inf(1), 0))
 	scimtest.ConcurrentPatches(t, e.base, e.token, createUser(t, e, "busy@example.com"), 640)
 }
+
+// TestConcurrentCreatesSameEmail: 32 creates with different userNames and
+// one email at once on memstore give one user. The sqlstore tests run the
+// same check on SQLite and PostgreSQL.
+func TestConcurrentCreatesSameEmail(t *testing.T) {
+	e := newEnv(t, "entra", scim.WithRateLimit(math.Inf(1), 0))
+	scimtest.ConcurrentCreatesSameEmail(t, e.base, e.token, "same.mail@example.com", 32)
+}

@@ -42,8 +42,9 @@
 //
 // # Case rules
 //
-// userName, email values and group displayName are compared
-// case-insensitively for uniqueness, lookups and filters, by comparing
+// userName, email values and group displayName are unique per account
+// (emails across users: one user may list an address twice) and are
+// compared case-insensitively for uniqueness, lookups and filters, by comparing
 // their Fold-ed forms; id and externalId are case-exact. Fold is more than
 // lower-casing: it drops invisible (default-ignorable) characters and
 // normalises to NFKC with full case folding, so that spellings a person

@@ -69,9 +69,13 @@ type Users interface {
 	// Modified and Version (1) set. u.ID is ignored. It fails with
 	// ErrInvalid if UserName is empty or State is not a valid state, with
 	// ErrConflict (a *ConflictError naming the attribute) if the userName
-	// (case-insensitively) or the non-empty externalId is taken in the
-	// account, and with ErrNotFound if the account does not exist. Under
-	// concurrent creates of the same userName exactly one succeeds.
+	// (case-insensitively), the non-empty externalId or one of the
+	// non-empty email values (case-insensitively, Attribute "emails", Value
+	// the email as given) is taken in the account, and with ErrNotFound if
+	// the account does not exist. One user may list the same email more
+	// than once (a "work" and a "home" entry); two users of an account
+	// never share one. Under concurrent creates of the same userName, or
+	// of different userNames with the same email, exactly one succeeds.
 	CreateUser(ctx context.Context, accountID string, u User) (User, error)
 
 	// GetUser returns the user with the id, or ErrNotFound.
@@ -87,7 +91,10 @@ type Users interface {
 
 	// UsersByEmail returns every user that has email among its Emails
 	// values, case-insensitively, in creation order; an empty slice (not an
-	// error) when there is none.
+	// error) when there is none. Since emails are unique per account it
+	// returns at most one user, except for duplicates an adapter kept
+	// from before it enforced the rule (see the sqlstore upgrade notes),
+	// which is why it still returns a slice.
 	UsersByEmail(ctx context.Context, accountID, email string) ([]User, error)
 
 	// ListUsers returns the page of users matching q.Filter selected by
@@ -103,7 +110,9 @@ type Users interface {
 	// precondition (as GroupUpdate.Version): the write applies whatever the
 	// stored version. Callers that read, change and write use
 	// store.UpdateUser, which always writes with the version it read.
-	// Other errors are as for CreateUser, and ErrNotFound for a missing
+	// Other errors are as for CreateUser (an email another user has is a
+	// *ConflictError on "emails"; of concurrent updates giving two users
+	// one email exactly one succeeds), and ErrNotFound for a missing
 	// user. Returns the stored user with its new version.
 	UpdateUser(ctx context.Context, accountID string, u User) (User, error)
 

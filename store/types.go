@@ -116,8 +116,11 @@ type User struct {
 	PreferredLanguage string
 	Locale            string
 	Timezone          string
-	Emails            []Email
-	Enterprise        Enterprise
+	// Emails may list one address more than once, but no other user of
+	// the account may have any of its non-empty values (compared with
+	// Fold): the store refuses that with a *ConflictError on "emails".
+	Emails     []Email
+	Enterprise Enterprise
 
 	// Extra holds further attributes by host field name (custom IdP
 	// attributes mapped by package mapping). Values are JSON-compatible:

@@ -44,6 +44,9 @@
 // all applied (the handler queues and retries them; only a stale If-Match
 // gets 412).
 //
+// ConcurrentCreatesSameEmail is another: n creates with different
+// userNames and one email at once give one 201 and n-1 409s, and one user.
+//
 // Request paths are relative to the base URL. Every step sends
 // "Authorization: Bearer <token>" unless its headers set Authorization
 // (an empty value sends none). "{{name}}" anywhere in a path, header or

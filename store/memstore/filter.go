@@ -81,8 +81,13 @@ func (a *account) userCandidates(f store.Filter) (rs []*userRec, ok bool) {
 		}
 		return []*userRec{r}, true
 	}
-	many := func(rs []*userRec) ([]*userRec, bool) {
-		return slices.SortedFunc(slices.Values(rs), userOrder), true
+	// Empty email values are not indexed: an eq "" scans.
+	byEmail := func(v string) ([]*userRec, bool) {
+		k := store.Fold(v)
+		if k == "" {
+			return nil, false
+		}
+		return one(a.userByEmail[k])
 	}
 	switch f := plain(f).(type) {
 	case store.Compare:
@@ -98,12 +103,12 @@ func (a *account) userCandidates(f store.Filter) (rs []*userRec, ok bool) {
 		case store.AttrExternalID:
 			return one(a.userByExternalID[v])
 		case store.AttrEmailValue:
-			return many(a.usersByEmail[store.Fold(v)])
+			return byEmail(v)
 		}
 	case store.ValuePath:
 		if f.Attr == store.AttrEmails {
 			if v, ok := eqInAnd(f.Filter, "value"); ok {
-				return many(a.usersByEmail[store.Fold(v)])
+				return byEmail(v)
 			}
 		}
 	case store.And:

@@ -91,11 +91,11 @@ type account struct {
 	mu    sync.RWMutex
 	users seqList[*userRec]
 	// Indexes of users: by id, Fold(userName), externalId (non-empty only)
-	// and Fold(email value) (every value, each user once per value).
+	// and Fold(email value) (non-empty values; unique per account).
 	userByID         map[string]*userRec
 	userByName       map[string]*userRec
 	userByExternalID map[string]*userRec
-	usersByEmail     map[string][]*userRec
+	userByEmail      map[string]*userRec
 
 	groups            seqList[*groupRec]
 	groupByID         map[string]*groupRec
@@ -115,7 +115,7 @@ func newAccount(a store.Account) *account {
 		userByID:          make(map[string]*userRec),
 		userByName:        make(map[string]*userRec),
 		userByExternalID:  make(map[string]*userRec),
-		usersByEmail:      make(map[string][]*userRec),
+		userByEmail:       make(map[string]*userRec),
 		groupByID:         make(map[string]*groupRec),
 		groupByName:       make(map[string]*groupRec),
 		groupByExternalID: make(map[string]*groupRec),

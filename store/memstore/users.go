@@ -20,26 +20,34 @@ func validateUser(u *store.User) error {
 	return nil
 }
 
-// emailKeys returns the distinct folded values of emails.
+// emailKeys returns the distinct folded values of emails, leaving out
+// empty ones (an empty value is no address and is never unique).
 func emailKeys(emails []store.Email) []string {
 	keys := make([]string, 0, len(emails))
 	for _, e := range emails {
-		if k := store.Fold(e.Value); !slices.Contains(keys, k) {
+		if k := store.Fold(e.Value); k != "" && !slices.Contains(keys, k) {
 			keys = append(keys, k)
 		}
 	}
 	return keys
 }
 
-// checkUnique reports a *store.ConflictError if u's userName or externalId
-// is used by a user other than self (nil on create).
+// checkUnique reports a *store.ConflictError if u's userName, externalId
+// or one of its email values is used by a user other than self (nil on
+// create). The caller holds a.mu for writing, so the check and the write
+// that follows are one atomic step.
 func (a *account) checkUnique(u *store.User, self *userRec) error {
 	if r := a.userByName[store.Fold(u.UserName)]; r != nil && r != self {
-		return &store.ConflictError{Attribute: "userName", Value: u.UserName}
+		return &store.ConflictError{Attribute: store.AttrUserName, Value: u.UserName}
 	}
 	if u.ExternalID != "" {
 		if r := a.userByExternalID[u.ExternalID]; r != nil && r != self {
-			return &store.ConflictError{Attribute: "externalId", Value: u.ExternalID}
+			return &store.ConflictError{Attribute: store.AttrExternalID, Value: u.ExternalID}
+		}
+	}
+	for _, e := range u.Emails {
+		if r := a.userByEmail[store.Fold(e.Value)]; r != nil && r != self {
+			return &store.ConflictError{Attribute: store.AttrEmails, Value: e.Value}
 		}
 	}
 	return nil
@@ -52,7 +60,7 @@ func (a *account) indexUser(r *userRec) {
 		a.userByExternalID[r.externalID] = r
 	}
 	for _, k := range emailKeys(r.emails) {
-		a.usersByEmail[k] = append(a.usersByEmail[k], r)
+		a.userByEmail[k] = r
 	}
 	if r.awaitsReminder() {
 		a.awaiting[r] = struct{}{}
@@ -67,11 +75,8 @@ func (a *account) unindexUser(r *userRec) {
 		delete(a.userByExternalID, r.externalID)
 	}
 	for _, k := range emailKeys(r.emails) {
-		rs := slices.DeleteFunc(a.usersByEmail[k], func(x *userRec) bool { return x == r })
-		if len(rs) == 0 {
-			delete(a.usersByEmail, k)
-		} else {
-			a.usersByEmail[k] = rs
+		if a.userByEmail[k] == r {
+			delete(a.userByEmail, k)
 		}
 	}
 }
@@ -164,10 +169,11 @@ func (s *Store) UsersByEmail(ctx context.Context, accountID, email string) ([]st
 	}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	rs := slices.SortedFunc(slices.Values(a.usersByEmail[store.Fold(email)]), userOrder)
-	out := make([]store.User, len(rs))
-	for i, r := range rs {
-		out[i] = r.clone()
+	out := []store.User{}
+	if k := store.Fold(email); k != "" {
+		if r := a.userByEmail[k]; r != nil {
+			out = append(out, r.clone())
+		}
 	}
 	return out, nil
 }

@@ -116,6 +116,7 @@ var uniqueKeys = []uniqueKey{
 	{"scimkit_users_user_name_key", "scimkit_users.user_name_fold", store.AttrUserName},
 	{"scimkit_users_external_id_key", "scimkit_users.external_id", store.AttrExternalID},
 	{"scimkit_users_id_key", "scimkit_users.id", store.AttrID},
+	{"scimkit_user_email_keys_key", "scimkit_user_email_keys.value_fold", store.AttrEmails},
 	{"scimkit_groups_display_name_key", "scimkit_groups.display_name_fold", store.AttrDisplayName},
 	{"scimkit_groups_external_id_key", "scimkit_groups.external_id", store.AttrExternalID},
 	{"scimkit_groups_id_key", "scimkit_groups.id", store.AttrID},

@@ -57,6 +57,11 @@ func BulkCreateUsers(ctx context.Context, s *Store, accountID string, n int) ([]
 			WHERE account_id = ? AND NOT EXISTS (SELECT 1 FROM scimkit_user_emails e WHERE e.user_seq = u.seq)`, accountID); err != nil {
 			return err
 		}
+		if _, err := q.exec(ctx, `INSERT INTO scimkit_user_email_keys (account_id, value_fold, user_seq)
+			SELECT account_id, value_fold, user_seq FROM scimkit_user_emails e
+			WHERE account_id = ? AND NOT EXISTS (SELECT 1 FROM scimkit_user_email_keys k WHERE k.user_seq = e.user_seq)`, accountID); err != nil {
+			return err
+		}
 		return bumpCounter(ctx, q, accountID, "user_count", n, "users_gen")
 	})
 	return ids, err

@@ -50,7 +50,7 @@ func fixtureUsers() []store.User {
 		{UserName: `back\slash`, DisplayName: `\`, State: store.StateActive, Title: `\\`,
 			Emails: []store.Email{{Value: `back\slash@acme.com`, Type: "work"}}},
 		{UserName: "ann.lee2@acme.com", DisplayName: "ann lee", State: store.StateInvited, Locale: "EN-us",
-			Emails: []store.Email{{Value: "Ann@Acme.com", Type: "home", Primary: true}}},
+			Emails: []store.Email{{Value: "Ann.Lee2@Acme.com", Type: "home", Primary: true}}},
 	}
 }
 

@@ -75,3 +75,13 @@ func TestConcurrentPatchesWithoutIfMatch(t *testing.T) {
 		scimtest.ConcurrentPatches(t, base, token, u.ID, 640)
 	})
 }
+
+// TestConcurrentCreatesSameEmail: 32 creates with different userNames and
+// one email at once (Entra's UPN and mail), on SQLite and (with
+// SCIMKIT_TEST_POSTGRES) PostgreSQL: one 201, 31 409, one user.
+func TestConcurrentCreatesSameEmail(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, dsn string) {
+		base, token := serveSCIM(t, open(t, dsn), "entra", scim.WithRateLimit(math.Inf(1), 0))
+		scimtest.ConcurrentCreatesSameEmail(t, base, token, "same.mail@example.com", 32)
+	})
+}

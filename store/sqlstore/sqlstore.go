@@ -36,6 +36,9 @@ type Store struct {
 	// maxMigration, when not zero, stops migrations after that version
 	// (for tests of upgrades).
 	maxMigration int64
+	// emailKeys is false only when maxMigration stops before migration 6
+	// (tests of upgrades), whose scimkit_user_email_keys does not exist yet.
+	emailKeys bool
 
 	// cursors remembers where the last page of a counted listing ended,
 	// so that the next page can start from there; see list.go.
@@ -140,6 +143,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	for _, o := range opts {
 		o(s)
 	}
+	s.emailKeys = s.maxMigration == 0 || s.maxMigration >= 6
 	if d == dialectPostgres {
 		db.SetMaxOpenConns(s.maxConns)
 		db.SetMaxIdleConns(s.maxConns)

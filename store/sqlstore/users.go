@@ -194,6 +194,41 @@ func insertEmails(ctx context.Context, q q, accountID string, seq int64, emails 
 	return nil
 }
 
+// claimEmails records the user row seq as the owner of each distinct,
+// non-empty folded value of emails in scimkit_user_email_keys, whose
+// primary key (account, folded value) refuses a second owner: a taken
+// address is a *store.ConflictError on "emails" naming the value as given.
+// had holds the folded values the user had before the write: such a value
+// may be a duplicate kept from before migration 6 and owned by an older
+// user, and the user keeps it without owning it (taking ownership when the
+// address is free), so that upgraded duplicates can still be updated. The
+// caller has deleted the user's previous keys.
+func (s *Store) claimEmails(ctx context.Context, q q, accountID string, seq int64, emails []store.Email, had map[string]bool) error {
+	if !s.emailKeys {
+		return nil
+	}
+	seen := make(map[string]bool, len(emails))
+	for _, e := range emails {
+		k := store.Fold(e.Value)
+		if k == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		if had[k] {
+			if _, err := q.exec(ctx, `INSERT INTO scimkit_user_email_keys (account_id, value_fold, user_seq)
+				VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, accountID, k, seq); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := q.exec(ctx, "INSERT INTO scimkit_user_email_keys (account_id, value_fold, user_seq) VALUES (?, ?, ?)",
+			accountID, k, seq); err != nil {
+			return s.d.conflict(err, map[string]string{store.AttrEmails: e.Value})
+		}
+	}
+	return nil
+}
+
 // CreateUser implements store.Users. It also counts the user in its
 // account's row, which serialises concurrent creates within one account on
 // PostgreSQL (a row lock held for the short transaction).
@@ -225,6 +260,9 @@ func (s *Store) CreateUser(ctx context.Context, accountID string, u store.User) 
 			return nil, s.d.conflict(err, userConflicts(&u))
 		}
 		if err := insertEmails(ctx, q, accountID, seq, u.Emails); err != nil {
+			return nil, err
+		}
+		if err := s.claimEmails(ctx, q, accountID, seq, u.Emails, nil); err != nil {
 			return nil, err
 		}
 		return store.UserEvents(nil, &out), nil
@@ -368,6 +406,18 @@ func (s *Store) UpdateUser(ctx context.Context, accountID string, u store.User) 
 			return nil, err
 		}
 		if err := insertEmails(ctx, q, accountID, seq, u.Emails); err != nil {
+			return nil, err
+		}
+		if s.emailKeys {
+			if _, err := q.exec(ctx, "DELETE FROM scimkit_user_email_keys WHERE user_seq = ?", seq); err != nil {
+				return nil, err
+			}
+		}
+		had := make(map[string]bool, len(prev[0].Emails))
+		for _, e := range prev[0].Emails {
+			had[store.Fold(e.Value)] = true
+		}
+		if err := s.claimEmails(ctx, q, accountID, seq, u.Emails, had); err != nil {
 			return nil, err
 		}
 		// The new version goes into a copy: a transaction that is retried

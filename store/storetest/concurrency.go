@@ -67,6 +67,50 @@ var concurrencyTests = []test{
 			fail(t, "under concurrent creates of the same userName exactly one user is stored", "account has %d users", len(us))
 		}
 	}},
+	{"CreateSameEmail", func(t *testing.T, s store.Store) {
+		// Entra's import: userName is the UPN, the email comes from mail.
+		acct := newAccount(t, s)
+		errs := race(32, func(i int) error {
+			u := user(fmt.Sprintf("upn-%d@corp.example", i))
+			email := "race@example.com"
+			if i%2 == 1 {
+				email = strings.ToUpper(email)
+			}
+			u.Emails = []store.Email{{Value: email, Type: "work", Primary: true}}
+			_, err := s.CreateUser(t.Context(), acct, u)
+			return err
+		})
+		w := oneWinner(t, errs, store.ErrConflict, "under concurrent creates of different userNames with the same email (any case) exactly one succeeds, the others are ErrConflict")
+		for i, err := range errs {
+			var ce *store.ConflictError
+			if i != w && (!errors.As(err, &ce) || ce.Attribute != store.AttrEmails) {
+				fail(t, "the losers' error is a *store.ConflictError on emails", "goroutine %d: %v", i, err)
+			}
+		}
+		if us := allUsers(t, s, acct); len(us) != 1 {
+			fail(t, "under concurrent creates with the same email exactly one user is stored", "account has %d users", len(us))
+		}
+		if us, err := s.UsersByEmail(t.Context(), acct, "race@example.com"); err != nil || len(us) != 1 {
+			fail(t, "the email finds exactly the one user", "got %d users, %v", len(us), err)
+		}
+	}},
+	{"UpdateToSameEmail", func(t *testing.T, s store.Store) {
+		acct := newAccount(t, s)
+		users := make([]store.User, 16)
+		for i := range users {
+			users[i] = createUser(t, s, acct, user(fmt.Sprintf("u%d@example.com", i)))
+		}
+		errs := race(len(users), func(i int) error {
+			u := users[i]
+			u.Emails = []store.Email{{Value: "Taken@example.com", Type: "work", Primary: true}}
+			_, err := s.UpdateUser(t.Context(), acct, u)
+			return err
+		})
+		oneWinner(t, errs, store.ErrConflict, "under concurrent updates giving different users the same email exactly one succeeds, the others are ErrConflict")
+		if us, err := s.UsersByEmail(t.Context(), acct, "taken@example.com"); err != nil || len(us) != 1 {
+			fail(t, "after concurrent updates to one email exactly one user has it", "got %d users, %v", len(us), err)
+		}
+	}},
 	{"CreateSameExternalID", func(t *testing.T, s store.Store) {
 		acct := newAccount(t, s)
 		errs := race(16, func(i int) error {

@@ -102,10 +102,11 @@ var userTests = []test{
 		a.State = store.StateSuspended
 		ann := createUser(t, s, acct, a)
 		b := user("bob@example.com")
-		b.Emails = []store.Email{{Value: "BOB@example.com", Type: "work"}, {Value: "shared@Example.com", Type: "other"}}
+		// One user may list an address twice (in any case): it is found once.
+		b.Emails = []store.Email{{Value: "BOB@example.com", Type: "work"}, {Value: "bob@Example.com", Type: "other"}}
 		bob := createUser(t, s, acct, b)
 		c := user("carol@example.com")
-		c.Emails = []store.Email{{Value: "SHARED@example.COM", Type: "work", Primary: true}}
+		c.Emails = []store.Email{{Value: "Carol.Work@example.COM", Type: "work", Primary: true}}
 		carol := createUser(t, s, acct, c)
 		createUser(t, s, acct, user("noexternal@example.com"))
 
@@ -130,13 +131,13 @@ var userTests = []test{
 			{"ann.home@mail.example", []string{ann.ID}}, // second, non-primary email, other case
 			{"ANN@EXAMPLE.COM", []string{ann.ID}},
 			{"bob@EXAMPLE.com", []string{bob.ID}},
-			{"shared@example.com", []string{bob.ID, carol.ID}},
+			{"carol.work@example.com", []string{carol.ID}},
 			{"nobody@example.com", nil},
 		} {
 			us, err := s.UsersByEmail(ctx, acct, tc.email)
 			noErr(t, err, "UsersByEmail never fails for a known account, also without matches")
 			if !sameIDs(userIDs(us), tc.want) {
-				fail(t, "UsersByEmail returns every user having the email among its values, case-insensitively, in creation order",
+				fail(t, "UsersByEmail returns the user having the email among its values, case-insensitively, once",
 					"UsersByEmail(%q) = %q, want %q", tc.email, userIDs(us), tc.want)
 			}
 		}
@@ -246,6 +247,73 @@ var userTests = []test{
 		if got, err := s.UserByExternalID(ctx, acct, "00uAnn"); err != nil || got.UserName != "ann@example.com" {
 			fail(t, "an UpdateUser refused for a conflict changes no index", "UserByExternalID(00uAnn) = %v, %v", got.UserName, err)
 		}
+	}},
+	{"UniqueEmails", func(t *testing.T, s store.Store) {
+		ctx := t.Context()
+		acct := newAccount(t, s)
+		a := user("ann")
+		a.Emails = []store.Email{{Value: "Ann@Example.com", Type: "work", Primary: true}, {Value: "ann@home.example", Type: "home"}}
+		ann := createUser(t, s, acct, a)
+		bob := createUser(t, s, acct, user("bob"))
+
+		b := user("ann-again") // what Entra sends: another userName (the UPN), the same mail
+		b.Emails = []store.Email{{Value: "ANN@example.COM", Type: "work", Primary: true}}
+		_, err := s.CreateUser(ctx, acct, b)
+		conflictOn(t, err, store.AttrEmails, "email values are unique per account case-insensitively: CreateUser is a ConflictError on emails")
+		var ce *store.ConflictError
+		if errors.As(err, &ce) && ce.Value != "ANN@example.COM" {
+			fail(t, "the ConflictError names the email as the caller gave it", "got Value %q", ce.Value)
+		}
+		b.Emails = []store.Email{{Value: "other@example.com", Type: "work", Primary: true}, {Value: "ANN@HOME.example", Type: "home"}}
+		_, err = s.CreateUser(ctx, acct, b)
+		conflictOn(t, err, store.AttrEmails, "every email value is unique, not only the primary one")
+		if us := allUsers(t, s, acct); len(us) != 2 {
+			fail(t, "a CreateUser refused for an email stores nothing", "account has %d users, want 2", len(us))
+		}
+		if us, _ := s.UsersByEmail(ctx, acct, "other@example.com"); len(us) != 0 {
+			fail(t, "a CreateUser refused for an email indexes none of its emails", "got %q", userIDs(us))
+		}
+
+		upd := bob
+		upd.Emails = []store.Email{{Value: "bob@example.com", Type: "work"}, {Value: "ann@EXAMPLE.com", Type: "other"}}
+		_, err = s.UpdateUser(ctx, acct, upd)
+		conflictOn(t, err, store.AttrEmails, "UpdateUser to another user's email (any case) is a ConflictError on emails")
+		sameUser(t, getUser(t, s, acct, bob.ID), bob, "an UpdateUser refused for an email changes nothing")
+		if us, _ := s.UsersByEmail(ctx, acct, "bob@example.com"); len(us) != 0 {
+			fail(t, "an UpdateUser refused for an email changes no index", "got %q", userIDs(us))
+		}
+
+		// Changing one's own emails (case, order, a second entry) is no conflict.
+		ann.Emails = []store.Email{{Value: "ann@home.example", Type: "home"}, {Value: "ANN@example.com", Type: "work", Primary: true},
+			{Value: "ann@example.com", Type: "other"}}
+		ann, err = s.UpdateUser(ctx, acct, ann)
+		noErr(t, err, "UpdateUser may change the case and order of the user's own emails and list one twice")
+
+		// An address given up is free for another user at once.
+		ann.Emails = ann.Emails[:1]
+		ann, err = s.UpdateUser(ctx, acct, ann)
+		noErr(t, err, "UpdateUser may drop emails")
+		bob.Emails = []store.Email{{Value: "Ann@Example.com", Type: "work", Primary: true}}
+		bob, err = s.UpdateUser(ctx, acct, bob)
+		noErr(t, err, "an email another user dropped may be taken by UpdateUser")
+		if us, _ := s.UsersByEmail(ctx, acct, "ann@example.com"); !sameIDs(userIDs(us), []string{bob.ID}) {
+			fail(t, "UsersByEmail finds the email's new owner", "got %q", userIDs(us))
+		}
+		noErr(t, s.DeleteUser(ctx, acct, bob.ID), "DeleteUser")
+		c := user("carol")
+		c.Emails = []store.Email{{Value: "ann@example.com"}}
+		createUser(t, s, acct, c)
+
+		// Empty values are no address: they never collide.
+		for _, n := range []string{"dan", "eve"} {
+			u := user(n)
+			u.Emails = []store.Email{{Value: "", Type: "work"}}
+			createUser(t, s, acct, u)
+		}
+
+		// Uniqueness is per account.
+		other := newAccount(t, s)
+		createUser(t, s, other, c)
 	}},
 	{"Delete", func(t *testing.T, s store.Store) {
 		ctx := t.Context()
