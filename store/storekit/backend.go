@@ -179,7 +179,8 @@ type Tx interface {
 //
 // If a Reader does not implement UserFinder, Wrap answers UserByUserName,
 // UserByExternalID and UsersByEmail, and checks the uniqueness of
-// userName and externalId on every CreateUser and UpdateUser, by calling
+// userName, externalId and email values on every CreateUser and
+// UpdateUser, by calling
 // EachUser over the whole account: O(n) per call, which makes an import of
 // n users O(n²). Implement it as soon as an account may hold more than a
 // few thousand users; with an index on the folded keys it is O(log n).

@@ -59,9 +59,61 @@ func (k *kit) userByExternalID(ctx context.Context, r Reader, accountID, externa
 	return u, err
 }
 
-// checkUserUnique reports a *store.ConflictError if u's userName or
-// non-empty externalId belongs to another user than u.ID.
-func (k *kit) checkUserUnique(ctx context.Context, r Reader, accountID string, u *store.User, self string) error {
+// usersByEmail returns the users of the account with an email whose Fold
+// is Fold(email), through the fast path when r has one.
+func (k *kit) usersByEmail(ctx context.Context, r Reader, accountID, email string) ([]store.User, error) {
+	if f, ok := fast[UserFinder](k, r); ok {
+		return f.UsersByEmail(ctx, accountID, email)
+	}
+	match, err := CompileUser(store.Compare{Attr: store.AttrEmailValue, Op: store.OpEq, Value: email})
+	if err != nil {
+		return nil, err
+	}
+	var us []store.User
+	err = r.EachUser(ctx, accountID, func(u store.User) bool {
+		if match(&u) {
+			us = append(us, u)
+		}
+		return true
+	})
+	return us, err
+}
+
+// checkUserUnique reports a *store.ConflictError if u's userName,
+// non-empty externalId or one of its non-empty email values belongs to
+// another user than self. Emails the user already had (had: its emails
+// before an update) are not checked again, so that duplicates a backend
+// held before Wrap enforced the rule can still be updated; no user gets
+// an address another one has.
+func (k *kit) checkUserUnique(ctx context.Context, r Reader, accountID string, u *store.User, self string, had []store.Email) error {
+	if err := k.checkNameUnique(ctx, r, accountID, u, self); err != nil {
+		return err
+	}
+	seen := make(map[string]bool, len(u.Emails)+len(had))
+	for _, e := range had {
+		seen[store.Fold(e.Value)] = true
+	}
+	for _, e := range u.Emails {
+		key := store.Fold(e.Value)
+		if key == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		others, err := k.usersByEmail(ctx, r, accountID, e.Value)
+		if err != nil {
+			return err
+		}
+		for _, o := range others {
+			if o.ID != self {
+				return &store.ConflictError{Attribute: store.AttrEmails, Value: e.Value}
+			}
+		}
+	}
+	return nil
+}
+
+// checkNameUnique is checkUserUnique for userName and externalId.
+func (k *kit) checkNameUnique(ctx context.Context, r Reader, accountID string, u *store.User, self string) error {
 	other, err := k.userByUserName(ctx, r, accountID, u.UserName)
 	switch {
 	case err == nil && other.ID != self:
@@ -100,7 +152,7 @@ func (k *kit) CreateUser(ctx context.Context, accountID string, u store.User) (s
 		return store.User{}, err
 	}
 	err = k.update(ctx, accountID, func(tx Tx) error {
-		if err := k.checkUserUnique(ctx, tx, accountID, &u, ""); err != nil {
+		if err := k.checkUserUnique(ctx, tx, accountID, &u, "", nil); err != nil {
 			return err
 		}
 		now := k.clock()
@@ -147,21 +199,9 @@ func (k *kit) UserByExternalID(ctx context.Context, accountID, externalID string
 
 // UsersByEmail implements store.Users.
 func (k *kit) UsersByEmail(ctx context.Context, accountID, email string) (us []store.User, err error) {
-	err = k.view(ctx, accountID, func(r Reader) error {
-		if f, ok := fast[UserFinder](k, r); ok {
-			us, err = f.UsersByEmail(ctx, accountID, email)
-			return err
-		}
-		match, err := CompileUser(store.Compare{Attr: store.AttrEmailValue, Op: store.OpEq, Value: email})
-		if err != nil {
-			return err
-		}
-		return r.EachUser(ctx, accountID, func(u store.User) bool {
-			if match(&u) {
-				us = append(us, u)
-			}
-			return true
-		})
+	err = k.view(ctx, accountID, func(r Reader) (err error) {
+		us, err = k.usersByEmail(ctx, r, accountID, email)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -223,7 +263,7 @@ func (k *kit) UpdateUser(ctx context.Context, accountID string, u store.User) (s
 		if u.Version != 0 && u.Version != old.Version {
 			return stale("user", u.ID, old.Version, u.Version)
 		}
-		if err := k.checkUserUnique(ctx, tx, accountID, &u, u.ID); err != nil {
+		if err := k.checkUserUnique(ctx, tx, accountID, &u, u.ID, old.Emails); err != nil {
 			return err
 		}
 		next := u.Clone()
