@@ -39,12 +39,20 @@ func feedHandler(o options, logger *slog.Logger) (string, feed.Handler, error) {
 	return "webhook", wh.Handle, nil
 }
 
+// feedLease is how long a replica that died keeps the accounts it was
+// delivering before another (or its own restart) takes them over: short,
+// for a demo that is killed and restarted; the lease is renewed every
+// third of it while delivering.
+const feedLease = 5 * time.Second
+
 // runFeed delivers the feed to h and sends invites and reminders (from
 // the feed too) until ctx is done.
 func runFeed(ctx context.Context, st store.Store, links *linking.Service, consumer string, h feed.Handler, logger *slog.Logger) {
 	go func() {
 		_ = feed.Run(ctx, st, consumer, h, feed.WithLogger(logger), feed.WithPoll(200*time.Millisecond),
-			feed.WithBackoff(200*time.Millisecond, 30*time.Second), feed.WithMaxAttempts(20))
+			feed.WithLeaseTTL(feedLease), feed.WithBackoff(200*time.Millisecond, 30*time.Second), feed.WithMaxAttempts(20))
 	}()
-	go func() { _ = links.RunNotifier(ctx, time.Minute, feed.WithPoll(200*time.Millisecond)) }()
+	go func() {
+		_ = links.RunNotifier(ctx, time.Minute, feed.WithPoll(200*time.Millisecond), feed.WithLeaseTTL(feedLease))
+	}()
 }
