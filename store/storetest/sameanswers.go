@@ -113,7 +113,7 @@ func sameUserAnswers(t *testing.T, f, s store.Store, acct string, us []store.Use
 	filters = append(filters, tableUserFilters(us)...)
 	filters = append(filters, nil)
 	for _, flt := range filters {
-		for _, q := range []store.Query{{Count: 100}, {StartIndex: 2, Count: 2}, {StartIndex: 5, Count: 10}, {Count: 0}} {
+		for _, q := range []store.Query{{Count: 100}, {StartIndex: 2, Count: 2}} {
 			q.Filter = flt
 			a, ea := f.ListUsers(ctx, acct, q)
 			b, eb := s.ListUsers(ctx, acct, q)
@@ -125,7 +125,7 @@ func sameUserAnswers(t *testing.T, f, s store.Store, acct string, us []store.Use
 
 // tableUserFilters returns a comparison on every filterable attribute of
 // store.UserAttributes with every operator its kind takes, on values of
-// the fixture (as stored and in another case), and on the emails
+// the fixture (one as stored, one in another case), and on the emails
 // sub-attributes.
 func tableUserFilters(us []store.User) []store.Filter {
 	strOps := []store.Op{store.OpEq, store.OpNe, store.OpCo, store.OpSw, store.OpEw, store.OpGt, store.OpGe, store.OpLt, store.OpLe}
@@ -138,11 +138,9 @@ func tableUserFilters(us []store.User) []store.Filter {
 		out = append(out, cmp(a.Name, store.OpPr, nil))
 		switch a.Kind {
 		case store.KindString:
-			for _, u := range us[:3] {
-				v := *a.String(&u)
-				for _, op := range strOps {
-					out = append(out, cmp(a.Name, op, v), cmp(a.Name, op, strings.ToUpper(v)))
-				}
+			v, w := *a.String(&us[0]), strings.ToUpper(*a.String(&us[2]))
+			for _, op := range strOps {
+				out = append(out, cmp(a.Name, op, v), cmp(a.Name, op, w))
 			}
 		case store.KindBool:
 			out = append(out, cmp(a.Name, store.OpEq, true), cmp(a.Name, store.OpEq, false), cmp(a.Name, store.OpNe, true))
