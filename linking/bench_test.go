@@ -80,8 +80,8 @@ func BenchmarkProvisionUserLink(b *testing.B) {
 	}
 }
 
-// BenchmarkSendReminders: one pass that reminds 1,000 invitees.
-func BenchmarkSendReminders(b *testing.B) {
+// BenchmarkClaimReminders: one pass that claims the reminders of 1,000 invitees.
+func BenchmarkClaimReminders(b *testing.B) {
 	const invitees = 1000
 	for b.Loop() {
 		b.StopTimer()

@@ -75,7 +75,7 @@ func (s *Service) remindAccount(ctx context.Context, accountID string, before, n
 	}
 }
 
-// retryPage is how many invited users RetryInvites reads per store call.
+// retryPage is how many invited users ClaimInvites reads per store call.
 const retryPage = 500
 
 // ClaimInvites issues the invites still pending: in every account whose

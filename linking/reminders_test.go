@@ -154,7 +154,7 @@ func TestClaimRemindersCustomDelay(t *testing.T) {
 	assert.Equal(t, 1, n)
 }
 
-// TestSendRemindersConcurrent runs many passes at once, from several
+// TestClaimRemindersConcurrent runs many passes at once, from several
 // Service values sharing one store as replicas would, over more invitees
 // than one claim batch, in two accounts: every invitee is reminded exactly
 // once.

@@ -19,6 +19,15 @@
 //	-account ID       the host account the token belongs to (default "default")
 //	-allowed-domains  comma-separated email domains members may have (added to the seed's)
 //	-base-url URL     public SCIM base URL for meta.location (default http://ADDR/scim/v2)
+//	-webhook URL      deliver the change feed to URL as signed webhooks (default: log each event)
+//	-webhook-secret S the webhook signing secret, whsec_... (default: $SCIM_WEBHOOK_SECRET)
+//	-new-webhook-secret  print a new webhook secret and exit
+//
+// The change feed: every change (the IdP's and the server's own) is
+// recorded in the store with the change and delivered in order, at least
+// once, even across crashes: with -webhook as Standard Webhooks POSTs to
+// URL (retried with backoff), without it as one "event" log line each.
+// Invites and reminders are sent from the feed too (here: logged).
 //
 // The account rules apply: members' email domains must be allowed. Until
 // -allowed-domains or the -seed file names domains, the account allows any
