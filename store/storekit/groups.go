@@ -37,8 +37,10 @@ func findGroup(ctx context.Context, r Reader, accountID string, f store.Filter) 
 	}
 	var found store.Group
 	ok := false
+	var cur store.Group // one variable for the scan: matching does not allocate a copy per record
 	err = r.EachGroup(ctx, accountID, func(g store.Group) bool {
-		if m.Match(&g, nil) {
+		cur = g
+		if m.Match(&cur, nil) {
 			found, ok = g, true
 		}
 		return !ok
@@ -245,8 +247,10 @@ func (k *kit) ListGroups(ctx context.Context, accountID string, q store.Query) (
 			}
 		}
 		if m == nil || !m.NeedsMembers() {
+			var cur store.Group // one variable for the scan: matching does not allocate a copy per record
 			return r.EachGroup(ctx, accountID, func(g store.Group) bool {
-				if m == nil || m.Match(&g, nil) {
+				cur = g
+				if m == nil || m.Match(&cur, nil) {
 					keep(g)
 				}
 				return true

@@ -25,8 +25,10 @@ func findUser(ctx context.Context, r Reader, accountID string, f store.Filter) (
 	}
 	var found store.User
 	ok := false
+	var cur store.User // one variable for the scan: matching does not allocate a copy per record
 	err = r.EachUser(ctx, accountID, func(u store.User) bool {
-		if match(&u) {
+		cur = u
+		if match(&cur) {
 			found, ok = u, true
 		}
 		return !ok
@@ -70,8 +72,10 @@ func (k *kit) usersByEmail(ctx context.Context, r Reader, accountID, email strin
 		return nil, err
 	}
 	var us []store.User
+	var cur store.User // one variable for the scan: matching does not allocate a copy per record
 	err = r.EachUser(ctx, accountID, func(u store.User) bool {
-		if match(&u) {
+		cur = u
+		if match(&cur) {
 			us = append(us, u)
 		}
 		return true
@@ -229,8 +233,10 @@ func (k *kit) ListUsers(ctx context.Context, accountID string, q store.Query) (p
 			}
 		}
 		page = store.UserPage{Users: []store.User{}}
+		var cur store.User // one variable for the scan: matching does not allocate a copy per record
 		return r.EachUser(ctx, accountID, func(u store.User) bool {
-			if match == nil || match(&u) {
+			cur = u
+			if match == nil || match(&cur) {
 				page.Total++
 				if page.Total >= start && page.Total-start < count {
 					page.Users = append(page.Users, u)
