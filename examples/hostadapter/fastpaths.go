@@ -21,11 +21,11 @@ import (
 // UserByUserName, UserByExternalID and UsersByEmail are the
 // storekit.UserFinder fast path: indexed side columns instead of a scan.
 func (t *txn) UserByUserName(ctx context.Context, accountID, userName string) (store.User, error) {
-	return t.oneUser(ctx, accountID, "userName "+strconv.Quote(userName), `AND s.name_fold = ?`, store.Fold(userName))
+	return t.oneUser(ctx, accountID, "userName "+strconv.Quote(userName), `AND m.id = (SELECT member_id FROM scim_users WHERE org_id = ? AND name_fold = ?)`, accountID, store.Fold(userName))
 }
 
 func (t *txn) UserByExternalID(ctx context.Context, accountID, externalID string) (store.User, error) {
-	return t.oneUser(ctx, accountID, "externalId "+strconv.Quote(externalID), `AND s.external_id = ?`, externalID)
+	return t.oneUser(ctx, accountID, "externalId "+strconv.Quote(externalID), `AND m.id = (SELECT member_id FROM scim_users WHERE org_id = ? AND external_id = ?)`, accountID, externalID)
 }
 
 func (t *txn) UsersByEmail(ctx context.Context, accountID, email string) ([]store.User, error) {
@@ -46,13 +46,15 @@ func (t *txn) QueryUsers(ctx context.Context, accountID string, f store.Filter, 
 	case f == nil:
 		n, err := first(ctx, t, "org", scanInt, `SELECT COUNT(*) FROM members WHERE org_id = ?`, accountID)
 		if page.Total = int(n); err == nil {
-			page.Users, err = t.users(ctx, accountID, `ORDER BY m.id LIMIT ? OFFSET ?`, count, start-1)
+			// The offset walks the org's index only; the page is then read by key.
+			page.Users, err = t.users(ctx, accountID, `AND m.id >= (SELECT id FROM members WHERE org_id = ? ORDER BY id LIMIT 1 OFFSET ?)
+				ORDER BY m.id LIMIT ?`, accountID, start-1, count)
 		}
 		return page, err
 	case c.Op == store.OpEq && c.Attr == store.AttrUserName:
-		page.Users, err = t.users(ctx, accountID, `AND s.name_fold = ?`, store.Fold(v))
+		page.Users, err = t.users(ctx, accountID, `AND m.id IN (SELECT member_id FROM scim_users WHERE org_id = ? AND name_fold = ?)`, accountID, store.Fold(v))
 	case c.Op == store.OpEq && c.Attr == store.AttrExternalID && v != "":
-		page.Users, err = t.users(ctx, accountID, `AND s.external_id = ?`, v)
+		page.Users, err = t.users(ctx, accountID, `AND m.id IN (SELECT member_id FROM scim_users WHERE org_id = ? AND external_id = ?)`, accountID, v)
 	default:
 		return page, errors.ErrUnsupported
 	}
@@ -64,11 +66,11 @@ func (t *txn) QueryUsers(ctx context.Context, accountID string, f store.Filter, 
 // GroupByDisplayName, GroupByExternalID and GroupsOfUser are the
 // storekit.GroupFinder fast path; MembersAmong is storekit.MemberTester.
 func (t *txn) GroupByDisplayName(ctx context.Context, accountID, name string) (store.Group, error) {
-	return t.oneGroup(ctx, accountID, "displayName "+strconv.Quote(name), `AND g.name_fold = ?`, store.Fold(name))
+	return t.oneGroup(ctx, accountID, "displayName "+strconv.Quote(name), `AND t.id = (SELECT team_id FROM scim_groups WHERE org_id = ? AND name_fold = ?)`, accountID, store.Fold(name))
 }
 
 func (t *txn) GroupByExternalID(ctx context.Context, accountID, externalID string) (store.Group, error) {
-	return t.oneGroup(ctx, accountID, "externalId "+strconv.Quote(externalID), `AND g.external_id = ?`, externalID)
+	return t.oneGroup(ctx, accountID, "externalId "+strconv.Quote(externalID), `AND t.id = (SELECT team_id FROM scim_groups WHERE org_id = ? AND external_id = ?)`, accountID, externalID)
 }
 
 func (t *txn) GroupsOfUser(ctx context.Context, accountID, userID string) ([]store.Group, error) {

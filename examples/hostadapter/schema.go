@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS members (
 	updated_at  INTEGER NOT NULL,
 	UNIQUE (org_id, email)
 );
+CREATE INDEX IF NOT EXISTS members_org ON members (org_id);
 CREATE TABLE IF NOT EXISTS teams (
 	id         INTEGER PRIMARY KEY AUTOINCREMENT,
 	org_id     TEXT NOT NULL REFERENCES orgs(id),
@@ -32,6 +33,7 @@ CREATE TABLE IF NOT EXISTS teams (
 	created_at INTEGER NOT NULL,
 	updated_at INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS teams_org ON teams (org_id);
 CREATE TABLE IF NOT EXISTS team_members (
 	team_id   INTEGER NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
 	member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
