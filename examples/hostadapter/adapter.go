@@ -70,8 +70,8 @@ func (b *backend) Update(ctx context.Context, _ string, fn func(storekit.Tx) err
 	if err != nil {
 		return err
 	}
+	defer func() { _ = tx.Rollback() }() // after an error or a panic; a no-op after Commit
 	if err := fn(&txn{tx}); err != nil {
-		_ = tx.Rollback()
 		return err
 	}
 	return tx.Commit()

@@ -26,8 +26,9 @@ type Backend interface {
 	View(ctx context.Context, fn func(r Reader) error) error
 
 	// Update runs fn in one read-write transaction and commits it if fn
-	// returns nil; if fn returns an error, nothing fn wrote persists and
-	// Update returns that error (wrapped or not). Wrap calls it with the
+	// returns nil; if fn returns an error (or panics: roll back in a
+	// defer), nothing fn wrote persists and Update returns that error
+	// (wrapped or not). Wrap calls it with the
 	// account the write concerns (the new account's id for
 	// CreateAccount).
 	//
