@@ -71,10 +71,12 @@ type tally struct {
 
 // rule runs fn as the subtest name (path is its name in the summary). A
 // panic in the adapter fails the rule, with its stack, instead of ending
-// the whole suite.
+// the whole suite. Rules that -run leaves out are not counted.
 func (c *tally) rule(t *testing.T, path, name string, fn func(t *testing.T)) {
 	t.Helper()
+	ran := false
 	ok := t.Run(name, func(t *testing.T) {
+		ran = true
 		defer func() {
 			if r := recover(); r != nil {
 				t.Fatalf("the store panicked: %v\n%s", r, debug.Stack())
@@ -82,6 +84,9 @@ func (c *tally) rule(t *testing.T, path, name string, fn func(t *testing.T)) {
 		}()
 		fn(t)
 	})
+	if !ran { // left out by -run
+		return
+	}
 	c.run++
 	if ok {
 		c.passed++
@@ -94,6 +99,9 @@ func (c *tally) rule(t *testing.T, path, name string, fn func(t *testing.T)) {
 // the rules that failed.
 func (c *tally) report(t *testing.T, suite string) {
 	t.Helper()
+	if c.run == 0 {
+		return
+	}
 	if len(c.failed) == 0 {
 		t.Logf("storetest: %s: %d of %d rules pass", suite, c.passed, c.run)
 		return
