@@ -126,8 +126,9 @@ type acked struct {
 
 // proc is one run of the server binary.
 type proc struct {
-	cmd  *exec.Cmd
-	base string
+	cmd    *exec.Cmd
+	base   string
+	exited chan struct{} // closed when the process has been waited for
 }
 
 func startProc(t *testing.T, bin string, args []string, env []string, out *syncBuffer) *proc {
@@ -152,10 +153,11 @@ func startProc(t *testing.T, bin string, args []string, env []string, out *syncB
 		}
 		_, _ = io.Copy(io.Discard, pr)
 	}()
-	go func() { _ = cmd.Wait(); _ = pw.Close() }()
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); _ = pw.Close(); close(exited) }()
 	select {
 	case base := <-baseCh:
-		return &proc{cmd: cmd, base: base}
+		return &proc{cmd: cmd, base: base, exited: exited}
 	case <-time.After(30 * time.Second):
 		_ = cmd.Process.Kill()
 		t.Fatalf("server did not start:\n%s", out.String())
@@ -165,9 +167,7 @@ func startProc(t *testing.T, bin string, args []string, env []string, out *syncB
 
 func (p *proc) kill() {
 	_ = p.cmd.Process.Kill() // SIGKILL: no shutdown, no flush
-	for p.cmd.ProcessState == nil {
-		time.Sleep(5 * time.Millisecond)
-	}
+	<-p.exited
 }
 
 func crashRun(t *testing.T, bin, dsn string) {
