@@ -41,7 +41,10 @@ type Backend interface {
 	// transaction as the change). SQLite's BEGIN IMMEDIATE, a lock on the
 	// account's row (SELECT ... FOR UPDATE on PostgreSQL) or a mutex in
 	// memory each give it; READ COMMITTED without such a lock does not.
-	// Updates of different accounts may run in parallel.
+	// Updates of different accounts may run in parallel. Update may run
+	// fn again after an attempt the database aborted (a deadlock, a
+	// serialisation failure): the fn Wrap passes starts from its reads
+	// each time.
 	Update(ctx context.Context, accountID string, fn func(tx Tx) error) error
 }
 
