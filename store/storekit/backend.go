@@ -184,12 +184,14 @@ type Tx interface {
 // If a Reader does not implement UserFinder, Wrap answers UserByUserName,
 // UserByExternalID and UsersByEmail, and checks the uniqueness of
 // userName, externalId and email values on every CreateUser and
-// UpdateUser, by calling
-// EachUser over the whole account: O(n) per call, which makes an import of
-// n users O(n²). Implement it as soon as an account may hold more than a
-// few thousand users; with an index on the folded keys it is O(log n).
+// UpdateUser, by calling EachUser over the account: O(n) per call, which
+// makes an import of n users O(n²). At 100,000 users a lookup costs about
+// 9 ms over an in-memory backend (memstore's index: 0.2 µs) and 0.35 s
+// over SQLite (the adapter's index: 0.1 ms). Implement it as soon as an
+// account may hold more than a few thousand users; with an index on the
+// folded keys it is O(log n).
 type UserFinder interface {
-	// UserByUserName returns the user whose store.Fold(userName) equals
+	// UserByUserName returns the user whose store.Fold(UserName) equals
 	// store.Fold(userName) (compute the folded key with store.Fold and
 	// keep it in an indexed column; never a database's lower()), or
 	// store.ErrNotFound.
@@ -229,8 +231,11 @@ type GroupFinder interface {
 // matching errors.ErrUnsupported for a filter it does not translate, Wrap
 // evaluates the filter with CompileUser on every user EachUser yields,
 // counts the matches and keeps the page: O(n) per page, whatever the
-// page size, about 50 ns per user in memory (see BenchmarkFallback), more
-// for the backend's own reading. A host whose accounts stay in the
+// page size. Measured at 100,000 users (BenchmarkWrap here,
+// BenchmarkFastPaths in examples/hostadapter): about 25 ms per page over
+// an in-memory backend that copies each user (250 ns a user, against
+// memstore's 60 µs page), 0.75 s over SQLite (against 10 ms natively);
+// the backend's reading dominates. A host whose accounts stay in the
 // thousands of users can live with it; above that, or for hosts whose
 // IdPs page through all users often (Okta's import), translate at least
 // the nil filter (COUNT plus LIMIT/OFFSET) and eq on userName,

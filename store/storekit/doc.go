@@ -40,7 +40,8 @@
 //
 // A compiled matcher looks at one record in tens of nanoseconds and
 // allocates nothing for ASCII values; a list through it visits every
-// record of the account, O(n) per request (see BenchmarkFallback in
-// store/memstore and BenchmarkWrap in this package for measurements
-// beside an index).
+// record of the account, O(n) per request. BenchmarkWrap measures Wrap's
+// fallbacks beside memstore's indexes at 100,000 users: a userName lookup
+// about 9 ms against 0.2 µs, a page of 100 about 25 ms against 60 µs (see
+// also BenchmarkFallback in store/memstore, the evaluator alone).
 package storekit
