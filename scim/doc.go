@@ -90,6 +90,11 @@
 //     or PATCH never answers 412: concurrent updates of one user are
 //     queued and races with other writers retried (store.Update); a store
 //     that keeps refusing gets a 503 with Retry-After, never a 412.
+//   - Bounded responses: groups are answered with all their members (Okta
+//     pages group imports by count, so pages are never shortened), but the
+//     member list is encoded straight from the ids and the body sent in
+//     pieces of about 64 KiB, so a request's memory grows with the member
+//     ids it reads, not with the encoded document.
 //   - Errors: every error is a SCIM error body with a string status, the RFC
 //     7644 scimType where one applies, and a detail an admin can act on.
 //     Internal error text is logged, never sent.

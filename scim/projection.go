@@ -35,6 +35,19 @@ func (p projection) excludes(attr string) bool {
 	return false
 }
 
+// reachesInto reports whether a path goes below the top-level attribute
+// (members.value).
+func (p projection) reachesInto(attr string) bool {
+	for _, paths := range [][][]string{p.include, p.exclude} {
+		for _, path := range paths {
+			if len(path) > 1 && strings.EqualFold(path[0], attr) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // requests reports whether the attribute is asked for by name in
 // attributes.
 func (p projection) requests(attr string) bool {
@@ -100,6 +113,12 @@ var alwaysReturned = [...]string{"id", "schemas"}
 func (p projection) apply(attrs map[string]any) map[string]any {
 	if p.empty() {
 		return attrs
+	}
+	if p.reachesInto("members") {
+		if m, ok := attrs["members"].(memberList); ok {
+			attrs = cloneShallow(attrs)
+			attrs["members"] = m.docs()
+		}
 	}
 	out := attrs
 	if len(p.include) > 0 {

@@ -86,11 +86,7 @@ func (h *Handler) userDoc(u store.User, groups []any) map[string]any {
 func (h *Handler) groupDoc(g store.Group, members []string) map[string]any {
 	doc := map[string]any{"displayName": g.DisplayName}
 	if members != nil {
-		ms := make([]any, len(members))
-		for i, id := range members {
-			ms[i] = map[string]any{"value": id, "$ref": h.location("Users", id), "type": "User"}
-		}
-		doc["members"] = ms
+		doc["members"] = memberList{ids: members, base: h.endpointURL("Users/")}
 	}
 	h.common(doc, "Group", g.ID, g.ExternalID, g.Created, g.Modified, g.Version)
 	doc["schemas"] = []string{groupSchemaURN}
