@@ -39,7 +39,23 @@ func Fold(s string) string {
 	s = norm.NFKC.String(s)
 	// A Caser keeps state: one per call (only non-ASCII strings get here).
 	s = cases.Fold().String(s)
+	s = strings.Map(foldCherokee, s)
 	return norm.NFKC.String(s)
+}
+
+// foldCherokee finishes the case folding of Cherokee as CaseFolding.txt
+// has it: small letters fold to the capitals (U+AB70..U+ABBF to
+// U+13A0..U+13EF, U+13F8..U+13FD to U+13F0..U+13F5). golang.org/x/text's
+// Fold swaps the two instead, which would make Fold("ꮙ") and Fold("Ꮙ")
+// differ and Fold not idempotent (found by FuzzFold).
+func foldCherokee(r rune) rune {
+	switch {
+	case 0xAB70 <= r && r <= 0xABBF:
+		return r - 0xAB70 + 0x13A0
+	case 0x13F8 <= r && r <= 0x13FD:
+		return r - 8
+	}
+	return r
 }
 
 func isASCII(s string) bool {

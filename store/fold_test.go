@@ -18,6 +18,8 @@ func TestFoldIdentities(t *testing.T) {
 		{"ﬁnance", "finance", "FINANCE"},
 		{"\u212Aelvin", "kelvin"},
 		{"Σίσυφος", "ΣΊΣΥΦΟΣ", "σίσυφοσ"},
+		{"\uAB99\uAB70", "\u13C9\u13A0", "\uAB99\u13A0"}, // Cherokee: small letters fold to the capitals
+		{"\u13F8", "\u13F0"},
 	}
 	for _, group := range same {
 		for _, s := range group[1:] {
@@ -42,7 +44,7 @@ func TestFoldASCIIIsLower(t *testing.T) {
 }
 
 func FuzzFold(f *testing.F) {
-	for _, s := range []string{"Ｊｏｈｎ", "e\u0301", "Straße", "ﬁ", "j\u200bohn", "İstanbul", "ǅ", "ΐ", "\u0345"} {
+	for _, s := range []string{"Ｊｏｈｎ", "e\u0301", "Straße", "ﬁ", "j\u200bohn", "İstanbul", "ǅ", "ΐ", "\u0345", "\uAB99", "\u13C9"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
