@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"slices"
 	"strings"
 
@@ -55,16 +57,117 @@ func authorize(actor Member, action string) error {
 // recognisable (secret scanners, logs).
 const TokenPrefix = "scimkit_"
 
-// NewToken mints a bearer token: TokenPrefix followed by 256 bits from
-// crypto/rand in unpadded base64url (51 characters in all), and its
-// HashToken. Store only the hash; show the secret once.
+// TokenLen is the length of a token NewToken mints: TokenPrefix and 48
+// characters of unpadded base64url encoding 32 random bytes and their
+// CRC-32.
+const TokenLen = len(TokenPrefix) + 48
+
+// MinTokenLen and MaxTokenLen bound a token the host chose itself (one
+// without TokenPrefix, added with store.AddToken and HashToken): shorter
+// ones are too easy to guess, longer ones are no token. CheckToken refuses
+// other lengths.
+const (
+	MinTokenLen = 32
+	MaxTokenLen = 512
+)
+
+// TokenFormat is what CheckToken makes of a presented secret, before any
+// store lookup.
+type TokenFormat int
+
+// The token formats.
+const (
+	// TokenMalformed cannot be a token of any account: refuse it without
+	// looking it up. That is anything with TokenPrefix that is neither
+	// format NewToken ever minted (a bad checksum, a wrong length, a
+	// character outside base64url), and anything else shorter than
+	// MinTokenLen, longer than MaxTokenLen or with a character RFC 6750
+	// does not allow in a bearer token.
+	TokenMalformed TokenFormat = iota
+	// TokenChecked is a token in NewToken's format whose checksum holds:
+	// it may be a real token (or a well-made forgery: the checksum is no
+	// secret, it only catches typos, truncation and random guesses
+	// cheaply).
+	TokenChecked
+	// TokenLegacy is a token without a checksum that may still be stored:
+	// NewToken's format before it had one (TokenPrefix and 43 base64url
+	// characters, 256 random bits) or a host-chosen token (no
+	// TokenPrefix, MinTokenLen to MaxTokenLen RFC 6750 characters). It
+	// costs a store lookup to tell; scim.WithStrictTokens refuses it.
+	TokenLegacy
+)
+
+func (f TokenFormat) String() string {
+	switch f {
+	case TokenChecked:
+		return "checked"
+	case TokenLegacy:
+		return "legacy"
+	}
+	return "malformed"
+}
+
+// NewToken mints a bearer token: TokenPrefix followed by 32 bytes from
+// crypto/rand and the 4 bytes of their CRC-32 (IEEE, big-endian), all in
+// unpadded base64url (TokenLen characters in all), and its HashToken. The
+// checksum lets CheckToken refuse a mistyped, truncated or random token
+// without a store lookup, as the token formats of large hosted platforms
+// do. Store only the hash; show the secret once.
 func NewToken() (secret string, hash [32]byte, err error) {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
+	var b [36]byte
+	if _, err := rand.Read(b[:32]); err != nil {
 		return "", [32]byte{}, fmt.Errorf("linking: token randomness: %w", err)
 	}
+	binary.BigEndian.PutUint32(b[32:], crc32.ChecksumIEEE(b[:32]))
 	secret = TokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
 	return secret, HashToken(secret), nil
+}
+
+// CheckToken tells, without any I/O and in time linear in its length,
+// whether secret can be a token at all (see TokenFormat). It never
+// reports TokenChecked for a secret whose checksum is wrong.
+func CheckToken(secret string) TokenFormat {
+	if body, ok := strings.CutPrefix(secret, TokenPrefix); ok {
+		switch len(body) {
+		case TokenLen - len(TokenPrefix):
+			var b [36]byte
+			if n, err := base64.RawURLEncoding.Strict().Decode(b[:], []byte(body)); err != nil || n != len(b) {
+				return TokenMalformed
+			}
+			if binary.BigEndian.Uint32(b[32:]) != crc32.ChecksumIEEE(b[:32]) {
+				return TokenMalformed
+			}
+			return TokenChecked
+		case 43: // 32 bytes, unpadded: NewToken before the checksum
+			var b [32]byte
+			if n, err := base64.RawURLEncoding.Strict().Decode(b[:], []byte(body)); err != nil || n != len(b) {
+				return TokenMalformed
+			}
+			return TokenLegacy
+		}
+		return TokenMalformed
+	}
+	if len(secret) < MinTokenLen || len(secret) > MaxTokenLen {
+		return TokenMalformed
+	}
+	// RFC 6750 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+	i := 0
+	for ; i < len(secret); i++ {
+		c := secret[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/') {
+			break
+		}
+	}
+	if i == 0 {
+		return TokenMalformed
+	}
+	for ; i < len(secret); i++ {
+		if secret[i] != '=' {
+			return TokenMalformed
+		}
+	}
+	return TokenLegacy
 }
 
 // HashToken is the SHA-256 digest of the whole secret (prefix included):
@@ -117,6 +220,7 @@ func (s *Service) Deactivate(ctx context.Context, accountID string, actor Member
 	if _, err := s.updateAccount(ctx, accountID, false, func(a *store.Account) { a.ProvisioningEnabled = false }); err != nil {
 		return err
 	}
+	defer s.accessChanged(accountID) // also after a partial revocation
 	toks, err := s.st.ListTokens(ctx, accountID)
 	if err != nil {
 		return fmt.Errorf("linking: list tokens: %w", err)
@@ -130,8 +234,8 @@ func (s *Service) Deactivate(ctx context.Context, accountID string, actor Member
 }
 
 // MintToken mints one more token for the account (rotation: mint, update
-// the IdP, then revoke the old token with store.RevokeToken) and returns
-// its secret once. It does not touch the switch. Owner or administrator
+// the IdP, then revoke the old token with RevokeToken) and returns its
+// secret once. It does not touch the switch. Owner or administrator
 // only; ErrNotFound (wrapped) if the account does not exist.
 func (s *Service) MintToken(ctx context.Context, accountID string, actor Member, label string) (string, error) {
 	if err := authorize(actor, "create provisioning tokens"); err != nil {
@@ -139,6 +243,24 @@ func (s *Service) MintToken(ctx context.Context, accountID string, actor Member,
 	}
 	ctx = asAdmin(ctx, actor)
 	return s.mint(ctx, accountID, label)
+}
+
+// RevokeToken revokes one token of the account (store.RevokeToken): the
+// IdP using it can no longer authenticate. Revoking through the Service
+// rather than the store tells the SCIM handlers built on it
+// (OnAccessChange), so the token stops working at once on this replica
+// and within the token cache's time on the others (scim.WithTokenCache).
+// Owner or administrator only; ErrNotFound (wrapped) if the account has
+// no such token.
+func (s *Service) RevokeToken(ctx context.Context, accountID string, actor Member, tokenID string) error {
+	if err := authorize(actor, "revoke provisioning tokens"); err != nil {
+		return err
+	}
+	if err := s.st.RevokeToken(asAdmin(ctx, actor), accountID, tokenID); err != nil {
+		return fmt.Errorf("linking: revoke token %s: %w", tokenID, err)
+	}
+	s.accessChanged(accountID)
+	return nil
 }
 
 func (s *Service) mint(ctx context.Context, accountID, label string) (string, error) {
@@ -154,6 +276,7 @@ func (s *Service) mint(ctx context.Context, accountID, label string) (string, er
 		if err != nil {
 			return "", fmt.Errorf("linking: add token: %w", err)
 		}
+		s.accessChanged(accountID)
 		return secret, nil
 	}
 	return "", fmt.Errorf("linking: could not mint a unique token: %w", store.ErrConflict)
@@ -230,5 +353,6 @@ func (s *Service) updateAccount(ctx context.Context, accountID string, create bo
 	if err != nil {
 		return store.Account{}, fmt.Errorf("linking: account %s: %w", accountID, err)
 	}
+	s.accessChanged(accountID)
 	return out, nil
 }

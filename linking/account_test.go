@@ -1,8 +1,12 @@
 package linking_test
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
+	"hash/crc32"
+	"slices"
 	"strings"
 	"testing"
 
@@ -19,14 +23,80 @@ func TestNewToken(t *testing.T) {
 		secret, hash, err := linking.NewToken()
 		require.NoError(t, err)
 		assert.True(t, strings.HasPrefix(secret, linking.TokenPrefix), "recognisable prefix: %s", secret)
+		assert.Len(t, secret, linking.TokenLen)
 		raw, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(secret, linking.TokenPrefix))
 		require.NoError(t, err, "base64url body")
-		assert.Len(t, raw, 32, "256 bits of randomness")
+		require.Len(t, raw, 36, "256 bits of randomness and a CRC-32")
+		assert.Equal(t, crc32.ChecksumIEEE(raw[:32]), binary.BigEndian.Uint32(raw[32:]), "the CRC-32 of the random part")
+		assert.Equal(t, linking.TokenChecked, linking.CheckToken(secret))
 		assert.Equal(t, sha256.Sum256([]byte(secret)), hash)
 		assert.Equal(t, hash, linking.HashToken(secret))
 		assert.False(t, seen[secret], "tokens are unique")
 		seen[secret] = true
 	}
+}
+
+func TestCheckToken(t *testing.T) {
+	good, _, err := linking.NewToken()
+	require.NoError(t, err)
+	body := []byte(strings.TrimPrefix(good, linking.TokenPrefix))
+	flip := func(i int) string {
+		b := slices.Clone(body)
+		if b[i] == 'A' {
+			b[i] = 'B'
+		} else {
+			b[i] = 'A'
+		}
+		return linking.TokenPrefix + string(b)
+	}
+	var old [32]byte
+	_, _ = rand.Read(old[:])
+	legacy := linking.TokenPrefix + base64.RawURLEncoding.EncodeToString(old[:])
+	for _, tc := range []struct {
+		name   string
+		secret string
+		want   linking.TokenFormat
+	}{
+		{"minted", good, linking.TokenChecked},
+		{"one character changed in the random part", flip(3), linking.TokenMalformed},
+		{"one character changed in the checksum", flip(len(body) - 2), linking.TokenMalformed},
+		{"truncated", good[:len(good)-1], linking.TokenMalformed},
+		{"one character more", good + "A", linking.TokenMalformed},
+		{"not base64url", good[:20] + "!" + good[21:], linking.TokenMalformed},
+		{"minted before the checksum", legacy, linking.TokenLegacy},
+		{"prefix only", linking.TokenPrefix, linking.TokenMalformed},
+		{"host-chosen, long enough", strings.Repeat("k", linking.MinTokenLen), linking.TokenLegacy},
+		{"host-chosen, with RFC 6750 characters and padding", "abc-._~+/" + strings.Repeat("9", 30) + "==", linking.TokenLegacy},
+		{"host-chosen, too short", strings.Repeat("k", linking.MinTokenLen-1), linking.TokenMalformed},
+		{"host-chosen, too long", strings.Repeat("k", linking.MaxTokenLen+1), linking.TokenMalformed},
+		{"a space", strings.Repeat("k", 20) + " " + strings.Repeat("k", 20), linking.TokenMalformed},
+		{"padding inside", strings.Repeat("k", 20) + "=" + strings.Repeat("k", 20), linking.TokenMalformed},
+		{"only padding", strings.Repeat("=", 40), linking.TokenMalformed},
+		{"non-ASCII", strings.Repeat("k", 30) + "é", linking.TokenMalformed},
+		{"empty", "", linking.TokenMalformed},
+	} {
+		assert.Equal(t, tc.want, linking.CheckToken(tc.secret), tc.name)
+	}
+}
+
+func FuzzCheckToken(f *testing.F) {
+	good, _, _ := linking.NewToken()
+	f.Add(good)
+	f.Add("scimkit_")
+	f.Add(strings.Repeat("x", 40))
+	f.Fuzz(func(t *testing.T, s string) {
+		switch linking.CheckToken(s) {
+		case linking.TokenChecked:
+			raw, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(s, linking.TokenPrefix))
+			if err != nil || len(raw) != 36 || len(s) != linking.TokenLen || crc32.ChecksumIEEE(raw[:32]) != binary.BigEndian.Uint32(raw[32:]) {
+				t.Fatalf("CheckToken(%q) = checked, but the checksum does not hold", s)
+			}
+		case linking.TokenLegacy:
+			if len(s) < linking.MinTokenLen || len(s) > linking.MaxTokenLen || strings.ContainsAny(s, " \t\r\n\x00\"") {
+				t.Fatalf("CheckToken(%q) = legacy, outside the bounds", s)
+			}
+		}
+	})
 }
 
 func TestEnableProvisioningNeedsOwnerOrAdmin(t *testing.T) {
@@ -55,6 +125,10 @@ func TestEnableProvisioningNeedsOwnerOrAdmin(t *testing.T) {
 				assert.ErrorIs(t, err, linking.ErrNotAuthorized, "MintToken")
 				assert.ErrorIs(t, e.svc.DisableProvisioning(e.ctx, acct, tt.actor), linking.ErrNotAuthorized, "DisableProvisioning")
 				assert.ErrorIs(t, e.svc.Deactivate(e.ctx, acct, tt.actor), linking.ErrNotAuthorized, "Deactivate")
+				toks0, _ := e.st.ListTokens(e.ctx, acct)
+				if len(toks0) > 0 {
+					assert.ErrorIs(t, e.svc.RevokeToken(e.ctx, acct, tt.actor, toks0[0].ID), linking.ErrNotAuthorized, "RevokeToken")
+				}
 				assert.NoError(t, e.svc.CheckEnabled(e.ctx, acct), "still on")
 				toks, err := e.st.ListTokens(e.ctx, acct)
 				require.NoError(t, err)
@@ -144,4 +218,48 @@ func TestOutcomeString(t *testing.T) {
 	assert.Equal(t, "created", linking.OutcomeCreated.String())
 	assert.Equal(t, "linked", linking.OutcomeLinked.String())
 	assert.Equal(t, "Outcome(0)", linking.Outcome(0).String())
+}
+
+// Every change to an account's access made through the Service tells the
+// OnAccessChange watchers (the SCIM handler's token cache), after it is
+// stored; refusals tell nobody.
+func TestOnAccessChange(t *testing.T) {
+	e := newEnv(t)
+	owner := linking.Member{ID: "o", Role: linking.RoleOwner}
+	var got []string
+	e.svc.OnAccessChange(func(id string) { got = append(got, id) })
+	e.svc.OnAccessChange(nil)
+	expect := func(what string, n int) {
+		t.Helper()
+		assert.Len(t, got, n, what)
+		for _, id := range got {
+			assert.Equal(t, acct, id, what)
+		}
+		got = nil
+	}
+	secret, err := e.svc.MintToken(e.ctx, acct, owner, "second")
+	require.NoError(t, err)
+	expect("MintToken", 1)
+	tok, err := e.st.TokenByHash(e.ctx, linking.HashToken(secret))
+	require.NoError(t, err)
+	require.NoError(t, e.svc.RevokeToken(e.ctx, acct, owner, tok.ID))
+	expect("RevokeToken", 1)
+	_, err = e.st.TokenByHash(e.ctx, linking.HashToken(secret))
+	assert.ErrorIs(t, err, store.ErrNotFound, "RevokeToken revokes in the store")
+	assert.ErrorIs(t, e.svc.RevokeToken(e.ctx, acct, owner, tok.ID), store.ErrNotFound, "RevokeToken of a revoked token")
+	expect("a failed RevokeToken", 0)
+	require.NoError(t, e.svc.SetAllowedDomains(e.ctx, acct, owner, []string{"acme.com"}))
+	expect("SetAllowedDomains", 1)
+	require.NoError(t, e.svc.DisableProvisioning(e.ctx, acct, owner))
+	expect("DisableProvisioning", 1)
+	_, err = e.svc.EnableProvisioning(e.ctx, acct, owner, "again")
+	require.NoError(t, err)
+	assert.NotEmpty(t, got, "EnableProvisioning")
+	got = nil
+	require.NoError(t, e.svc.Deactivate(e.ctx, acct, owner))
+	assert.NotEmpty(t, got, "Deactivate")
+	got = nil
+	_, err = e.svc.MintToken(e.ctx, acct, linking.Member{ID: "m", Role: linking.RoleMember}, "x")
+	require.ErrorIs(t, err, linking.ErrNotAuthorized)
+	expect("a refused MintToken", 0)
 }

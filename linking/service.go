@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/scimkit/scimkit/store"
@@ -80,6 +82,38 @@ type Service struct {
 	reminderAfter time.Duration
 	settings      string
 	log           *slog.Logger
+
+	watchMu  sync.Mutex
+	watchers []func(accountID string)
+}
+
+// OnAccessChange registers fn to be called with the account's id right
+// after this Service has stored a change to who may provision the account
+// or how: the provisioning switch (EnableProvisioning,
+// DisableProvisioning, Deactivate), its tokens (a token minted or revoked:
+// MintToken, RevokeToken, Deactivate) or its allowed domains
+// (SetAllowedDomains). scim.New registers its cache of verified tokens
+// this way, so that a revocation through the Service takes effect at once
+// on this replica; other replicas (and changes made on the store directly)
+// are seen when their cache entries expire (see scim.WithTokenCache). fn
+// runs on the caller's goroutine and must be fast; a nil fn is ignored.
+func (s *Service) OnAccessChange(fn func(accountID string)) {
+	if fn == nil {
+		return
+	}
+	s.watchMu.Lock()
+	defer s.watchMu.Unlock()
+	s.watchers = append(s.watchers, fn)
+}
+
+// accessChanged calls the OnAccessChange watchers.
+func (s *Service) accessChanged(accountID string) {
+	s.watchMu.Lock()
+	ws := slices.Clone(s.watchers)
+	s.watchMu.Unlock()
+	for _, fn := range ws {
+		fn(accountID)
+	}
 }
 
 // Option configures a Service.

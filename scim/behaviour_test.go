@@ -57,11 +57,10 @@ func TestSyncSwitchOffRefusesAndChangesNothing(t *testing.T) {
 	e := newEnv(t, "okta")
 	uid := createUser(t, e, "a@example.com")
 	ctx := context.Background()
-	a, err := e.st.GetAccount(ctx, testAccount)
-	require.NoError(t, err)
-	a.ProvisioningEnabled = false
-	_, err = e.st.UpdateAccount(ctx, a)
-	require.NoError(t, err)
+	owner := linking.Member{ID: "admin", Role: linking.RoleOwner}
+	// Through the linking.Service the handler is built on: at once,
+	// although the token is cached.
+	require.NoError(t, e.links.DisableProvisioning(ctx, testAccount, owner))
 
 	before := e.snapshot(t)
 	for _, req := range [][3]string{
@@ -81,10 +80,7 @@ func TestSyncSwitchOffRefusesAndChangesNothing(t *testing.T) {
 	status, _, _ := e.do(t, "GET", "/ServiceProviderConfig", "")
 	assert.Equal(t, http.StatusOK, status, "discovery still answers while sync is off")
 
-	a, err = e.st.GetAccount(ctx, testAccount)
-	require.NoError(t, err)
-	a.ProvisioningEnabled = true
-	_, err = e.st.UpdateAccount(ctx, a)
+	_, err := e.links.EnableProvisioning(ctx, testAccount, owner, "again")
 	require.NoError(t, err)
 	status, _, _ = e.do(t, "GET", "/Users/"+uid, "")
 	assert.Equal(t, http.StatusOK, status, "turning sync back on resumes")

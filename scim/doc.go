@@ -23,12 +23,30 @@
 // # What every request goes through
 //
 //  1. Panic recovery: a panic anywhere becomes a logged 500 SCIM error.
-//  2. Authentication: "Authorization: Bearer <token>"; only the token's
-//     SHA-256 is looked up and compared in constant time; the token picks
-//     the account, which is read once here and passed down to package
-//     linking. Failure: 401 with WWW-Authenticate: Bearer.
+//  2. Authentication: "Authorization: Bearer <token>", cheapest check
+//     first. The token's format (linking.CheckToken: prefix, length,
+//     alphabet, CRC-32) is checked without any I/O; a malformed token is
+//     refused at once. A verified token is cached for a few seconds
+//     (WithTokenCache, default 5 s) with its account, so a valid request
+//     costs no store read. Otherwise, and only if the client address has
+//     failed authentication less than its budget (WithAuthFailureLimit:
+//     bursts of 20, then one a second; tokens verified in the last day
+//     are exempt), the token's SHA-256 is looked up and compared in
+//     constant time; the token picks the account, which is passed down to
+//     package linking. Concurrent requests with one token share one
+//     lookup. Failure: 401 with WWW-Authenticate: Bearer; past the
+//     address's budget, 429 with Retry-After, held a second
+//     (WithAuthFailureDelay) so that a flooding client slows down. A
+//     revocation through linking.Service (RevokeToken, Deactivate,
+//     DisableProvisioning) takes effect at once on this replica, on the
+//     others within the cache time (Handler.ForgetAccount for changes
+//     made on the store directly). Tokens without the checksum (minted
+//     before it, or chosen by the host) still work, at the cost of a
+//     lookup within the budget; WithStrictTokens refuses them.
 //  3. Rate limiting per account (golang.org/x/time/rate): 429 with an
-//     integer Retry-After.
+//     integer Retry-After, at no store cost for a cached token. The
+//     bucket is per Handler: with N replicas an account gets up to N
+//     times the rate (see WithRateLimit).
 //  4. The account's sync switch: while provisioning is off, 403 with a
 //     detail saying where to turn it on (discovery endpoints still answer).
 //  5. Body cap (default 1 MiB): 413 before anything is parsed. The body is

@@ -24,7 +24,8 @@ type apiError struct {
 	ScimType string
 	Detail   string
 
-	retryAfter int // seconds, for 429
+	retryAfter int  // seconds, for 429
+	hold       bool // an address over its failure budget: answer late (auth.go)
 }
 
 func (e *apiError) Error() string {

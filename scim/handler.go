@@ -3,7 +3,6 @@ package scim
 import (
 	"bytes"
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -54,6 +53,8 @@ type Handler struct {
 	burst   int
 	limitMu sync.Mutex
 	limits  map[string]*rate.Limiter
+
+	auth authState // verified tokens, failure budgets (auth.go)
 
 	// mapsExternalID is whether the mapping table maps externalId itself;
 	// if not, the handler keeps it (it is the IdP's link to the user).
@@ -123,6 +124,29 @@ func New(links *linking.Service, opts ...Option) (*Handler, error) {
 	default:
 		return nil, fmt.Errorf("scim: WithRateLimit(%v, %d): the rate must be positive and the burst at least 1 (use math.Inf(1) to turn limiting off)", c.perSecond, c.burst)
 	}
+	h.auth = authState{ttl: c.tokenTTL, failRate: rate.Limit(c.failRate), failBurst: c.failBurst, strict: c.strictTokens,
+		clientAddr: c.clientAddr, tokens: map[[32]byte]*authEntry{}, inflight: map[[32]byte]*verification{},
+		fails: map[string]*rate.Limiter{}}
+	if h.auth.ttl == 0 {
+		h.auth.ttl = DefaultTokenCacheTTL
+	}
+	h.auth.delay, h.auth.held = c.failDelay, make(chan struct{}, maxHeld)
+	if h.auth.delay == 0 {
+		h.auth.delay = DefaultAuthFailureDelay
+	}
+	if h.auth.clientAddr == nil {
+		h.auth.clientAddr = defaultClientAddr
+	}
+	switch {
+	case c.failRate == 0 && c.failBurst == 0:
+		h.auth.failRate, h.auth.failBurst = DefaultAuthFailureRate, DefaultAuthFailureBurst
+	case math.IsInf(c.failRate, 1):
+		h.auth.failRate = rate.Inf
+	case c.failRate > 0 && c.failBurst >= 1:
+	default:
+		return nil, fmt.Errorf("scim: WithAuthFailureLimit(%v, %d): the rate must be positive and the burst at least 1 (use math.Inf(1) to turn the limit off)", c.failRate, c.failBurst)
+	}
+	links.OnAccessChange(h.auth.forgetAccount)
 	if err := h.buildSchemas(); err != nil {
 		return nil, err
 	}
@@ -159,6 +183,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if e != nil {
 		if e.Status == http.StatusUnauthorized {
 			rec.Header().Set("WWW-Authenticate", `Bearer realm="scim"`)
+		}
+		if e.hold {
+			h.auth.hold(r.Context())
 		}
 		writeError(rec, e)
 		return
@@ -324,41 +351,6 @@ func (h *Handler) routeResource(w http.ResponseWriter, q *request, users bool, i
 func methodNotAllowed(w http.ResponseWriter, allow string) {
 	w.Header().Set("Allow", allow)
 	writeError(w, &apiError{Status: http.StatusMethodNotAllowed, Detail: "method not allowed here; allowed: " + allow})
-}
-
-// authenticate finds the account of the request's bearer token. Only the
-// token's SHA-256 hash is looked up, and the stored hash is compared in
-// constant time. It also returns the id of the token, the actor of the
-// request's writes.
-func (h *Handler) authenticate(r *http.Request) (store.Account, string, *apiError) {
-	const unauthorized = "missing or invalid bearer token; paste the token from the account's provisioning settings into the identity provider's API token field"
-	auth := r.Header.Get("Authorization")
-	scheme, secret, ok := strings.Cut(auth, " ")
-	secret = strings.TrimSpace(secret)
-	if s, again := strings.CutPrefix(secret, "Bearer "); again {
-		// An admin who pasted "Bearer <token>" into a field that already
-		// says Bearer.
-		secret = strings.TrimSpace(s)
-	}
-	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
-		return store.Account{}, "", &apiError{Status: http.StatusUnauthorized, Detail: unauthorized}
-	}
-	hash := linking.HashToken(secret)
-	tok, err := h.store.TokenByHash(r.Context(), hash)
-	if err != nil || subtle.ConstantTimeCompare(tok.Hash[:], hash[:]) != 1 {
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return store.Account{}, "", h.translate(r.Context(), err, "token")
-		}
-		return store.Account{}, "", &apiError{Status: http.StatusUnauthorized, Detail: unauthorized}
-	}
-	acct, err := h.store.GetAccount(r.Context(), tok.AccountID)
-	if errors.Is(err, store.ErrNotFound) {
-		return store.Account{}, "", &apiError{Status: http.StatusUnauthorized, Detail: unauthorized}
-	}
-	if err != nil {
-		return store.Account{}, "", h.translate(r.Context(), err, "account")
-	}
-	return acct, tok.ID, nil
 }
 
 // allow applies the account's token bucket.

@@ -3,6 +3,7 @@ package scim
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/scimkit/scimkit/mapping"
@@ -35,6 +36,13 @@ type config struct {
 	maxResults int
 	baseURL    string
 	clock      func() time.Time
+
+	tokenTTL     time.Duration
+	failRate     float64
+	failBurst    int
+	failDelay    time.Duration
+	strictTokens bool
+	clientAddr   func(*http.Request) string
 }
 
 // WithMapper sets the attribute mapping between SCIM resources and host
@@ -72,7 +80,11 @@ func WithMaxBodyBytes(n int64) Option { return func(c *config) { c.maxBody = n }
 // WithRateLimit sets the per-account token bucket: perSecond requests per
 // second sustained (0.1 is one every ten seconds), bursts of up to burst.
 // Requests over the limit get a 429 SCIM error with an integer Retry-After
-// header. math.Inf(1) turns limiting off (burst is then ignored). New
+// header, at no store cost once the token is cached (WithTokenCache). The
+// bucket lives in the Handler: with several replicas behind a load
+// balancer each has its own, so an account may send up to the number of
+// replicas times the rate in all; divide the rate by the replica count
+// (Okta and Entra ID slow down on 429s whichever replica sends them). math.Inf(1) turns limiting off (burst is then ignored). New
 // refuses other values unless perSecond > 0 and burst >= 1. The zero value
 // (0, 0) is DefaultRate and DefaultBurst.
 func WithRateLimit(perSecond float64, burst int) Option {
@@ -92,3 +104,53 @@ func WithBaseURL(u string) Option { return func(c *config) { c.baseURL = u } }
 // WithClock sets the clock used for rate limiting. The zero value is
 // time.Now.
 func WithClock(now func() time.Time) Option { return func(c *config) { c.clock = now } }
+
+// WithTokenCache sets how long a verified token authenticates its account
+// without a store read (store.TokenByHash and GetAccount); the account's
+// settings (the provisioning switch, the allowed domains) are cached with
+// it. A change made through the linking.Service the Handler is built on
+// (linking.Service.RevokeToken, DisableProvisioning, Deactivate,
+// SetAllowedDomains) empties the account's entries at once on this
+// replica (Handler.ForgetAccount does it for changes made elsewhere);
+// other replicas, and changes written to the store directly, take effect
+// within ttl. The zero value is DefaultTokenCacheTTL (5 s); a negative ttl
+// verifies every request against the store.
+func WithTokenCache(ttl time.Duration) Option { return func(c *config) { c.tokenTTL = ttl } }
+
+// WithAuthFailureLimit sets the budget of failed authentications per
+// client address: bursts of up to burst, refilled at perSecond. Once it is
+// spent, requests from the address that the token cache does not vouch
+// for are answered 429 with Retry-After before any store work (a valid
+// token seen in the last day still gets through, so an IdP sharing its
+// egress address with a misconfigured or hostile tenant is not locked
+// out). math.Inf(1) turns the limit off; New refuses other values unless
+// perSecond > 0 and burst >= 1. The zero value (0, 0) is
+// DefaultAuthFailureRate and DefaultAuthFailureBurst.
+func WithAuthFailureLimit(perSecond float64, burst int) Option {
+	return func(c *config) { c.failRate, c.failBurst = perSecond, burst }
+}
+
+// WithAuthFailureDelay sets how long the 429 of an address over its
+// failure budget is held before it is sent: a client that floods with a
+// fixed number of connections then gets a few answers a second, and the
+// CPU stays with the other accounts. At most 1,024 answers are held at
+// once; the others go out at once. The zero value is
+// DefaultAuthFailureDelay (1 s); a negative d answers at once.
+func WithAuthFailureDelay(d time.Duration) Option { return func(c *config) { c.failDelay = d } }
+
+// WithClientAddress sets how the failure budget names a request's client.
+// The default is the TCP peer's IP address (an IPv6 address by its /64).
+// Behind a reverse proxy every request comes from the proxy: return the
+// address the proxy recorded (the last entry it appended to
+// X-Forwarded-For), never a header the client can set itself.
+func WithClientAddress(fn func(r *http.Request) string) Option {
+	return func(c *config) { c.clientAddr = fn }
+}
+
+// WithStrictTokens refuses, without a store lookup, every token that is
+// not in linking.NewToken's checksummed format (linking.TokenChecked): the
+// tokens it minted before the checksum and host-chosen tokens
+// (linking.TokenLegacy) stop working. Turn it on once every IdP has a
+// token minted by this release. By default legacy tokens are accepted;
+// each costs a store lookup until it is cached, within the failure budget.
+func WithStrictTokens() Option { return func(c *config) { c.strictTokens = true } }

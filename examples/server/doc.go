@@ -6,12 +6,23 @@
 //	go run ./examples/server -seed examples/server/testdata/seed.json -addr 127.0.0.1:9000
 //
 // It prints the SCIM base URL and a bearer token to paste into Okta or
-// Entra ID, logs one line per request, and shuts down cleanly on SIGINT.
+// Entra ID on stdout, logs one line per request on stderr, and shuts down
+// cleanly on SIGINT.
+//
+// The token: with none given the server mints one (linking.NewToken) and
+// prints it once, on stdout; the log never shows it. A token of your own
+// comes from $SCIM_TOKEN or -token-file (or -token, which other users of
+// the machine can read in the process list) and is never printed. It must
+// be at least 32 characters of letters, digits and -._~+/ (RFC 6750's
+// token alphabet), for example `openssl rand -base64 32`; the server
+// refuses a shorter one.
 //
 // Flags:
 //
 //	-addr host:port   listen address (default 127.0.0.1:8080)
-//	-token T          bearer token (default: $SCIM_TOKEN, else a new random one, printed)
+//	-token-file FILE  read the bearer token from FILE
+//	-token T          bearer token on the command line (visible in ps: prefer
+//	                  $SCIM_TOKEN or -token-file); default: a new random one
 //	-seed FILE        JSON directory of pre-existing host data loaded at start
 //	-store S          "memory" (default), "sqlite:PATH" or "postgres://..."
 //	-rate N           requests per second per account, 0 = unlimited (default 50)

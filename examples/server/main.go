@@ -27,7 +27,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return
 		}
@@ -37,7 +37,7 @@ func main() {
 }
 
 type options struct {
-	addr, token, seed, store, idp, account, domains, baseURL string
+	addr, token, tokenFile, seed, store, idp, account, domains, baseURL string
 	rate                                                     float64
 	webhook, webhookSecret                                   string
 	newWebhookSecret                                         bool
@@ -48,7 +48,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen address `host:port`")
-	fs.StringVar(&o.token, "token", "", "bearer `token` (default: $SCIM_TOKEN, else a new random one)")
+	fs.StringVar(&o.token, "token", "", "bearer `token`; visible to other users in the process list: prefer $SCIM_TOKEN or -token-file (default: a new random one)")
+	fs.StringVar(&o.tokenFile, "token-file", "", "read the bearer token from `file` (one line)")
 	fs.StringVar(&o.seed, "seed", "", "JSON `file` of pre-existing host users and groups")
 	fs.StringVar(&o.store, "store", "memory", "`store`: memory, sqlite:PATH or postgres://...")
 	fs.Float64Var(&o.rate, "rate", scim.DefaultRate, "requests per second per account (0 = unlimited)")
@@ -69,9 +70,16 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 }
 
 // run starts the server and blocks until ctx is done, then shuts down
-// gracefully. The first lines on stdout are the base URL and the token.
-func run(ctx context.Context, args []string, stdout io.Writer) error {
+// gracefully. The first lines on stdout are the base URL and the token
+// (the token itself only when the server minted it: one it was given is
+// never printed); the log, one line per request among others, goes to
+// logw and never contains the token.
+func run(ctx context.Context, args []string, stdout, logw io.Writer) error {
 	o, err := parseFlags(args, stdout)
+	if err != nil {
+		return err
+	}
+	token, tokenFrom, err := givenToken(o)
 	if err != nil {
 		return err
 	}
@@ -84,7 +92,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	// Debug shows the handler's line per request (method, path, status,
 	// account, duration; never the token or the body).
-	logger := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger := slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if tokenFrom == "-token" {
+		logger.Warn("the bearer token was given on the command line, where other users of this machine can read it (ps, shell history); prefer $SCIM_TOKEN or -token-file")
+	}
 
 	consumer, onEvent, err := feedHandler(o, logger)
 	if err != nil {
@@ -111,10 +122,6 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	links := linking.New(st, logNotifier{logger}, linking.WithLogger(logger))
 
-	token := o.token
-	if token == "" {
-		token = os.Getenv("SCIM_TOKEN")
-	}
 	token, err = setupAccount(ctx, st, links, o.account, token)
 	if err != nil {
 		return err
@@ -172,7 +179,12 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
 	fmt.Fprintf(stdout, "SCIM base URL: %s\n", base)
-	fmt.Fprintf(stdout, "Bearer token:  %s\n", token)
+	if tokenFrom == "" {
+		// Minted now: shown this once, on stdout, never in the log.
+		fmt.Fprintf(stdout, "Bearer token:  %s\n", token)
+	} else {
+		fmt.Fprintf(stdout, "Bearer token:  the one in %s\n", tokenFrom)
+	}
 	if slices.Equal(acct.AllowedDomains, []string{linking.AnyDomain}) {
 		fmt.Fprintln(stdout, "Allowed email domains: any but public mail domains (restrict with -allowed-domains yourcompany.com)")
 	} else {
@@ -197,6 +209,43 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// givenToken returns the token the operator gave and where it came from
+// (-token-file's file, $SCIM_TOKEN or -token, in that order of
+// preference; at most one may be set), or "" when none was given. A given
+// token must be one scim accepts at all (linking.CheckToken): at least
+// linking.MinTokenLen characters of the RFC 6750 token alphabet, or one
+// minted by scimkit.
+func givenToken(o options) (token, from string, err error) {
+	env := os.Getenv("SCIM_TOKEN")
+	n := 0
+	for _, v := range []string{o.token, o.tokenFile, env} {
+		if v != "" {
+			n++
+		}
+	}
+	if n > 1 {
+		return "", "", errors.New("give the bearer token one way only: -token-file, $SCIM_TOKEN or -token")
+	}
+	switch {
+	case o.tokenFile != "":
+		b, err := os.ReadFile(o.tokenFile)
+		if err != nil {
+			return "", "", fmt.Errorf("-token-file: %w", err)
+		}
+		token, from = strings.TrimSpace(string(b)), o.tokenFile
+	case env != "":
+		token, from = strings.TrimSpace(env), "$SCIM_TOKEN"
+	case o.token != "":
+		token, from = o.token, "-token"
+	default:
+		return "", "", nil
+	}
+	if linking.CheckToken(token) == linking.TokenMalformed {
+		return "", "", fmt.Errorf("the bearer token from %s is too weak or malformed: use at least %d characters of letters, digits and -._~+/ (for example the output of `openssl rand -base64 32`), or give none and the server mints one", from, linking.MinTokenLen)
+	}
+	return token, from, nil
 }
 
 // setupAccount makes sure the account exists with provisioning on and that

@@ -56,7 +56,7 @@ func startReplicas(t *testing.T, n int, dsn string) {
 			done := make(chan error, 1)
 			go func() {
 				<-start
-				done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-store", dsn, "-token", token}, out)
+				done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-store", dsn, "-token", token}, out, out)
 			}()
 			deadline := time.After(20 * time.Second)
 			for {
