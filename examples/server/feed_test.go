@@ -43,11 +43,11 @@ func TestWebhookFlags(t *testing.T) {
 		{"-webhook", "http://127.0.0.1:1/hook", "-webhook-secret", "not-a-secret"},
 	} {
 		t.Setenv("SCIM_WEBHOOK_SECRET", "")
-		err := run(context.Background(), append([]string{"-addr", "127.0.0.1:0"}, args...), &syncBuffer{})
+		err := run(context.Background(), append([]string{"-addr", "127.0.0.1:0"}, args...), &syncBuffer{}, &syncBuffer{})
 		assert.Error(t, err, "%v", args)
 	}
 	var out syncBuffer
-	require.NoError(t, run(context.Background(), []string{"-new-webhook-secret"}, &out))
+	require.NoError(t, run(context.Background(), []string{"-new-webhook-secret"}, &out, &syncBuffer{}))
 	_, err := feed.ParseSecret(strings.TrimSpace(out.String()))
 	assert.NoError(t, err, "a usable secret: %q", out.String())
 }
