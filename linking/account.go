@@ -295,6 +295,20 @@ func (s *Service) SetAllowedDomains(ctx context.Context, accountID string, actor
 		return err
 	}
 	ctx = asAdmin(ctx, actor)
+	norm, err := s.NormalizeDomains(domains)
+	if err != nil {
+		return err
+	}
+	_, err = s.updateAccount(ctx, accountID, true, func(a *store.Account) { a.AllowedDomains = norm })
+	return err
+}
+
+// NormalizeDomains applies SetAllowedDomains' rules to a list without
+// storing it: each entry trimmed, lower-cased and stripped of a leading
+// "@", empty entries and duplicates dropped, order kept. A public mail
+// domain is an *Error of kind ErrPublicDomain, a value that is not a
+// domain one of kind ErrInvalidEmail.
+func (s *Service) NormalizeDomains(domains []string) ([]string, error) {
 	norm := make([]string, 0, len(domains))
 	for _, d := range domains {
 		d = normDomain(d)
@@ -306,15 +320,14 @@ func (s *Service) SetAllowedDomains(ctx context.Context, accountID string, actor
 			continue
 		}
 		if !validDomain(d) {
-			return refuse(ErrInvalidEmail, "%q is not a valid email domain; enter a domain such as example.com", d)
+			return nil, refuse(ErrInvalidEmail, "%q is not a valid email domain; enter a domain such as example.com", d)
 		}
 		if s.publicDomains[d] {
-			return s.publicError(d)
+			return nil, s.publicError(d)
 		}
 		norm = append(norm, d)
 	}
-	_, err := s.updateAccount(ctx, accountID, true, func(a *store.Account) { a.AllowedDomains = norm })
-	return err
+	return norm, nil
 }
 
 // validDomain reports whether d (normalised) can be an email domain:

@@ -200,6 +200,13 @@ func (s *Service) CheckDomains(ctx context.Context, accountID string) ([]DomainV
 	if err != nil {
 		return nil, fmt.Errorf("linking: get account: %w", err)
 	}
+	return s.violations(ctx, a)
+}
+
+// violations lists the account's users the domain rule refuses under a's
+// allowed domains.
+func (s *Service) violations(ctx context.Context, a store.Account) ([]DomainViolation, error) {
+	accountID := a.ID
 	out := []DomainViolation{}
 	for start := 1; ; {
 		page, err := s.st.ListUsers(ctx, accountID, store.Query{StartIndex: start, Count: checkDomainsPage})

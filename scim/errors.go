@@ -48,6 +48,9 @@ func (e *apiError) MarshalJSON() ([]byte, error) {
 }
 
 func writeError(w http.ResponseWriter, e *apiError) {
+	if rec, ok := w.(*recorder); ok {
+		rec.err = e
+	}
 	body, _ := json.Marshal(e) // cannot fail: strings and ints only
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Cache-Control", "no-store")

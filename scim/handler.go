@@ -44,6 +44,7 @@ type Handler struct {
 	mapper     *mapping.Mapper
 	log        *slog.Logger
 	hooks      []func(context.Context, Event)
+	activity   ActivityRecorder
 	maxBody    int64
 	maxResults int
 	baseURL    string
@@ -87,6 +88,7 @@ func New(links *linking.Service, opts ...Option) (*Handler, error) {
 		mapper:     c.mapper,
 		log:        c.logger,
 		hooks:      c.hooks,
+		activity:   c.activity,
 		maxBody:    c.maxBody,
 		maxResults: c.maxResults,
 		baseURL:    strings.TrimRight(c.baseURL, "/"),
@@ -161,7 +163,10 @@ func New(links *linking.Service, opts ...Option) (*Handler, error) {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &recorder{ResponseWriter: w}
-	var account string
+	var (
+		account, tokenID, path string
+		body                   any
+	)
 	defer func() {
 		if p := recover(); p != nil {
 			h.log.ErrorContext(r.Context(), "scim: panic serving request",
@@ -176,10 +181,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				slog.Int("status", rec.status()), slog.String("account", account),
 				slog.Duration("duration", time.Since(start)))
 		}
+		if h.activity != nil && account != "" {
+			h.recordActivity(r, rec, start, account, tokenID, path, body)
+		}
 	}()
 	rec.Header().Set("Content-Type", contentType)
 
-	acct, tokenID, e := h.authenticate(r)
+	acct, tok, e := h.authenticate(r)
 	if e != nil {
 		if e.Status == http.StatusUnauthorized {
 			rec.Header().Set("WWW-Authenticate", `Bearer realm="scim"`)
@@ -190,19 +198,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(rec, e)
 		return
 	}
-	account = acct.ID
+	account, tokenID = acct.ID, tok
+	path = canonicalPath(strings.TrimSuffix(r.URL.Path, "/"))
+	if h.activity != nil {
+		h.activity.TokenUsed(acct.ID, tokenID, start)
+	}
 	if e := h.allow(acct.ID); e != nil {
 		writeError(rec, e)
 		return
 	}
-	path := canonicalPath(strings.TrimSuffix(r.URL.Path, "/"))
 	if !isDiscovery(path) {
 		if err := h.linking.Enabled(acct); err != nil {
 			writeError(rec, h.translate(r.Context(), err, "account"))
 			return
 		}
 	}
-	body, e := h.readBody(r)
+	body, e = h.readBody(r)
 	if e != nil {
 		writeError(rec, e)
 		return
@@ -442,6 +453,10 @@ type recorder struct {
 	http.ResponseWriter
 	code  int
 	wrote bool
+	// err is the SCIM error answered, resID the id of the resource
+	// answered (for the activity log).
+	err   *apiError
+	resID string
 }
 
 func (w *recorder) WriteHeader(code int) {

@@ -30,6 +30,7 @@ type config struct {
 	mapper     *mapping.Mapper
 	logger     *slog.Logger
 	hooks      []func(context.Context, Event)
+	activity   ActivityRecorder
 	maxBody    int64
 	perSecond  float64
 	burst      int

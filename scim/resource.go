@@ -125,6 +125,9 @@ func (h *Handler) writeGroup(w http.ResponseWriter, status int, g store.Group, m
 }
 
 func (h *Handler) writeResource(w http.ResponseWriter, status int, endpoint, id string, version int64, doc map[string]any) {
+	if rec, ok := w.(*recorder); ok {
+		rec.resID = id
+	}
 	w.Header().Set("ETag", etag(version))
 	if status == http.StatusCreated {
 		w.Header().Set("Location", h.location(endpoint, id))

@@ -224,4 +224,12 @@
 //     userName both succeed, or the feed gets a gap (RunConcurrency,
 //     RunReplicas).
 //   - Returned slices shared with the backend's own state: Copies.
+//
+// # Optional interfaces
+//
+// An adapter may also implement ActivityLog (the per-account log of SCIM
+// requests and admin actions that package activity records and package
+// console shows) and TokenUsage (the tokens' last use). Callers find them
+// by type assertion; memstore and sqlstore implement both, and
+// storetest.RunActivity checks them.
 package store

@@ -88,6 +88,13 @@ type account struct {
 	feedMu sync.Mutex
 	feed   feed
 
+	// actMu guards the activity log and the tokens' last use; it is
+	// taken alone or inside Store.mu's read lock.
+	actMu    sync.Mutex
+	activity []store.ActivityEntry // oldest first
+	actSeq   int64
+	tokenUse map[string]time.Time
+
 	mu    sync.RWMutex
 	users seqList[*userRec]
 	// Indexes of users: by id, Fold(userName), externalId (non-empty only)

@@ -68,3 +68,7 @@ func TestOptions(t *testing.T) {
 		t.Fatalf("nil options fall back to random 128-bit hex ids and time.Now: %+v, %v", v, err)
 	}
 }
+
+func TestActivity(t *testing.T) {
+	storetest.RunActivity(t, newStore)
+}

@@ -18,6 +18,15 @@ func TestConformanceSQLiteConcurrency(t *testing.T) {
 	storetest.RunConcurrency(t, func(t *testing.T) store.Store { return open(t, sqliteDSN(t)) })
 }
 
+func TestActivitySQLite(t *testing.T) {
+	storetest.RunActivity(t, func(t *testing.T) store.Store { return open(t, sqliteDSN(t)) })
+}
+
+func TestActivityPostgres(t *testing.T) {
+	requirePostgres(t)
+	storetest.RunActivity(t, func(t *testing.T) store.Store { return open(t, postgresDSN(t)) })
+}
+
 func TestConformancePostgres(t *testing.T) {
 	requirePostgres(t) // skips (or fails in CI) without a server
 	storetest.Run(t, func(t *testing.T) store.Store { return open(t, postgresDSN(t)) })
