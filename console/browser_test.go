@@ -90,7 +90,19 @@ func (b *browser) open(path string) { b.t.Helper(); b.run(chromedp.Navigate(b.ba
 
 func (b *browser) shot(name string) {
 	b.t.Helper()
-	png := get(b, chromedp.FullScreenshot(90))
+	// A page that has just loaded may not be laid out yet ("0 width"):
+	// wait for it to finish, and try again a few times.
+	var png []byte
+	var err error
+	for range 10 {
+		if _, err = chromedp.Run(b.ctx, chromedp.Poll[bool](`document.readyState === "complete" && document.body.getBoundingClientRect().width > 0`)); err == nil {
+			if png, err = chromedp.Run(b.ctx, chromedp.FullScreenshot(100)); err == nil {
+				break
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	require.NoError(b.t, err, "screenshot %s", name)
 	require.NoError(b.t, os.WriteFile(filepath.Join(b.dir, name+".png"), png, 0o644))
 }
 

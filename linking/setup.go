@@ -62,21 +62,6 @@ func (s *Service) ListTokens(ctx context.Context, accountID string, actor Member
 	return out, nil
 }
 
-// RevokeToken revokes one token of the account: from then on the IdP's
-// requests with it get 401. The other tokens and the switch are left
-// alone (mint the new token first, paste it into the IdP, then revoke the
-// old one: rotation without downtime). Owner or administrator only;
-// ErrNotFound (wrapped) if the account has no such token.
-func (s *Service) RevokeToken(ctx context.Context, accountID string, actor Member, tokenID string) error {
-	if err := authorize(actor, "revoke provisioning tokens"); err != nil {
-		return err
-	}
-	if err := s.st.RevokeToken(asAdmin(ctx, actor), accountID, tokenID); err != nil {
-		return fmt.Errorf("linking: revoke token %s: %w", tokenID, err)
-	}
-	return nil
-}
-
 // PauseProvisioning turns the sync switch off without touching tokens
 // (DisableProvisioning) and returns the account. While paused every SCIM
 // request for the account gets 403 and changes nothing.

@@ -17,6 +17,15 @@
 // token alphabet), for example `openssl rand -base64 32`; the server
 // refuses a shorter one.
 //
+// It also mounts the admin console (package console) at /admin/ behind a
+// development login, and prints a one-time link that logs the viewer in
+// as the account's owner:
+//
+//	Admin console: http://127.0.0.1:8080/admin/?login=...
+//
+// Every SCIM request's outcome is recorded in the activity log (package
+// activity), which the console's Activity page shows.
+//
 // Flags:
 //
 //	-addr host:port   listen address (default 127.0.0.1:8080)

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/scimkit/scimkit/activity"
+	"github.com/scimkit/scimkit/console"
 	"github.com/scimkit/scimkit/feed"
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/mapping"
@@ -38,9 +40,9 @@ func main() {
 
 type options struct {
 	addr, token, tokenFile, seed, store, idp, account, domains, baseURL string
-	rate                                                     float64
-	webhook, webhookSecret                                   string
-	newWebhookSecret                                         bool
+	rate                                                                float64
+	webhook, webhookSecret                                              string
+	newWebhookSecret                                                    bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -165,7 +167,20 @@ func run(ctx context.Context, args []string, stdout, logw io.Writer) error {
 	if perSecond <= 0 {
 		perSecond = math.Inf(1) // no limit
 	}
+	// The activity log: every SCIM request's outcome, written in batches
+	// (memstore and sqlstore keep it), shown on the console's Activity
+	// page.
+	rec, err := activity.New(st, activity.WithLogger(logger))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		closeCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = rec.Close(closeCtx)
+	}()
 	h, err := scim.New(links,
+		scim.WithActivity(rec),
 		scim.WithBaseURL(base),
 		scim.WithMapper(mapper),
 		scim.WithLogger(logger),
@@ -176,6 +191,20 @@ func run(ctx context.Context, args []string, stdout, logw io.Writer) error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/scim/v2/", http.StripPrefix("/scim/v2", h))
+	// The admin console, behind a development login (a real host mounts
+	// it behind its own).
+	login := newDevLogin(o.account)
+	admin, err := console.New(console.Config{
+		Links:       links,
+		Resolve:     login.resolve,
+		SCIMBaseURL: func(*http.Request) string { return base },
+		ProductName: "the example server",
+		Logger:      logger,
+	})
+	if err != nil {
+		return err
+	}
+	mux.Handle("/admin/", login.wrap(http.StripPrefix("/admin", admin)))
 
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
 	fmt.Fprintf(stdout, "SCIM base URL: %s\n", base)
@@ -190,6 +219,7 @@ func run(ctx context.Context, args []string, stdout, logw io.Writer) error {
 	} else {
 		fmt.Fprintf(stdout, "Allowed email domains: %s\n", strings.Join(acct.AllowedDomains, ", "))
 	}
+	fmt.Fprintf(stdout, "Admin console: http://%s/admin/?login=%s (a one-time link: logs you in as the account's owner)\n", ln.Addr(), login.code)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -1,0 +1,124 @@
+package scim_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scimkit/scimkit/activity"
+	"github.com/scimkit/scimkit/internal/pgtest"
+	"github.com/scimkit/scimkit/linking"
+	"github.com/scimkit/scimkit/scim"
+	"github.com/scimkit/scimkit/store"
+	"github.com/scimkit/scimkit/store/memstore"
+	"github.com/scimkit/scimkit/store/sqlstore"
+)
+
+// BenchmarkActivityOverhead measures what recording the activity log
+// (scim.WithActivity with an activity.Recorder flushing to the same store)
+// costs a GET by id and a POST /Users. Each iteration sends the same kind
+// of request once through a handler without the log and once through one
+// with it, on one store, alternating which goes first, and times each
+// side alone, so that both sides see the same machine load; it reports
+// both and the overhead in percent:
+//
+//	go test -run '^$' -bench BenchmarkActivityOverhead -count 6 ./scim
+//
+// The bar is overhead-% <= 5.
+func BenchmarkActivityOverhead(b *testing.B) {
+	b.Run("memstore", func(b *testing.B) { benchActivity(b, memstore.New()) })
+	b.Run("postgres", func(b *testing.B) {
+		if os.Getenv(pgtest.Env) == "" {
+			b.Skip(pgtest.Env + " not set")
+		}
+		st, err := sqlstore.Open(context.Background(), pgtest.Schema(b, "scimkit_actbench_"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = st.Close() })
+		benchActivity(b, st)
+	})
+}
+
+func benchActivity(b *testing.B, st store.Store) {
+	ctx := context.Background()
+	if _, err := st.CreateAccount(ctx, store.Account{ID: testAccount, ProvisioningEnabled: true, AllowedDomains: []string{"example.com"}}); err != nil {
+		b.Fatal(err)
+	}
+	secret, hash, err := linking.NewToken()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := st.AddToken(ctx, testAccount, store.Token{Hash: hash}); err != nil {
+		b.Fatal(err)
+	}
+	u, err := st.CreateUser(ctx, testAccount, store.User{UserName: "member@example.com", DisplayName: "Member", State: store.StateActive, Linked: true,
+		Emails: []store.Email{{Value: "member@example.com", Type: "work", Primary: true}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	quiet := slog.New(slog.DiscardHandler)
+	links := linking.New(st, nil, linking.WithLogger(quiet))
+	off, err := scim.New(links, scim.WithRateLimit(math.Inf(1), 0), scim.WithLogger(quiet))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec, err := activity.New(st, activity.WithLogger(quiet))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = rec.Close(context.Background()) })
+	on, err := scim.New(links, scim.WithRateLimit(math.Inf(1), 0), scim.WithLogger(quiet), scim.WithActivity(rec))
+	if err != nil {
+		b.Fatal(err)
+	}
+
+	paired := func(b *testing.B, req func(i int) (method, target, body string, want int)) {
+		var tOff, tOn time.Duration
+		i := 0
+		for b.Loop() {
+			for k := range 2 {
+				h, t := off, &tOff
+				if (i+k)%2 == 1 {
+					h, t = on, &tOn
+				}
+				method, target, body, want := req(2*i + k)
+				r := httptest.NewRequest(method, target, strings.NewReader(body))
+				r.Header.Set("Authorization", "Bearer "+secret)
+				r.Header.Set("User-Agent", "Okta SCIM Client 1.0.0")
+				if body != "" {
+					r.Header.Set("Content-Type", "application/scim+json")
+				}
+				w := httptest.NewRecorder()
+				start := time.Now()
+				h.ServeHTTP(w, r)
+				*t += time.Since(start)
+				if w.Code != want {
+					b.Fatalf("%s %s: %d, want %d: %s", method, target, w.Code, want, w.Body)
+				}
+			}
+			i++
+		}
+		n := float64(b.N)
+		b.ReportMetric(float64(tOff.Nanoseconds())/n, "off-ns/req")
+		b.ReportMetric(float64(tOn.Nanoseconds())/n, "on-ns/req")
+		b.ReportMetric(100*(float64(tOn)/float64(tOff)-1), "overhead-%")
+	}
+	b.Run("GET_by_id", func(b *testing.B) {
+		paired(b, func(int) (string, string, string, int) { return "GET", "/Users/" + u.ID, "", http.StatusOK })
+	})
+	prefix := fmt.Sprintf("b%d-", time.Now().UnixNano())
+	b.Run("POST_Users", func(b *testing.B) {
+		paired(b, func(i int) (string, string, string, int) {
+			email := fmt.Sprintf("%s%d@example.com", prefix, i)
+			return "POST", "/Users", fmt.Sprintf(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":%q,"name":{"givenName":"New","familyName":"User"},"emails":[{"primary":true,"value":%q,"type":"work"}],"displayName":"New User","active":true}`, email, email), http.StatusCreated
+		})
+	})
+}
