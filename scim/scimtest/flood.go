@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/scimkit/scimkit/linking"
 )
 
 // FloodConfig describes a bad-token flood measurement (see Flood).
@@ -74,8 +76,9 @@ func (r FloodResult) String() string {
 // Flood measures what a flood of bad tokens from one client address does
 // to another account's requests from another address: the valid client
 // sends cfg.Requests requests one at a time without a flood and then
-// again while cfg.Flooders connections send random tokens (half shaped
-// like scimkit tokens, half junk), cfg.Rounds times. It is a measurement
+// again while cfg.Flooders connections send random tokens (a third
+// shaped like scimkit tokens with a wrong checksum, a third junk, a third
+// forgeries with a valid checksum), cfg.Rounds times. It is a measurement
 // for a bounded run on a loopback address, not a unit test: compare the
 // percentiles, never assert on times in CI.
 func Flood(ctx context.Context, cfg FloodConfig) (FloodResult, error) {
@@ -148,9 +151,14 @@ func Flood(ctx context.Context, cfg FloodConfig) (FloodResult, error) {
 				}
 				b := make([]byte, 36)
 				_, _ = rand.Read(b)
-				tok := "scimkit_" + base64.RawURLEncoding.EncodeToString(b)
-				if (n+i)%2 == 1 {
+				var tok string
+				switch (n + i) % 3 {
+				case 0: // scimkit's shape, a wrong checksum
+					tok = linking.TokenPrefix + base64.RawURLEncoding.EncodeToString(b)
+				case 1: // junk
 					tok = base64.RawURLEncoding.EncodeToString(b)[:20] + "!junk"
+				default: // a forgery with a valid checksum: only a lookup can tell
+					tok, _, _ = linking.NewToken()
 				}
 				status, err := send(flood, tok, "/Users")
 				if err != nil {
