@@ -181,13 +181,28 @@ func HashToken(secret string) [32]byte { return sha256.Sum256([]byte(secret)) }
 // owner or administrator: otherwise it returns ErrNotAuthorized and changes
 // nothing. The account is created if the host has not created it yet.
 // Calling it while provisioning is already on mints one more token (the old
-// ones keep working). label names the token for the admin.
-func (s *Service) EnableProvisioning(ctx context.Context, accountID string, actor Member, label string) (string, error) {
+// ones keep working). label names the token for the admin. ForIdP records
+// the identity provider the admin chose in the same write (an unknown
+// name is ErrInvalidIdP and changes nothing); SetIdP changes it later.
+func (s *Service) EnableProvisioning(ctx context.Context, accountID string, actor Member, label string, opts ...EnableOption) (string, error) {
 	if err := authorize(actor, "turn provisioning on"); err != nil {
 		return "", err
 	}
+	var c enableConfig
+	for _, o := range opts {
+		o(&c)
+	}
+	idp, err := s.CheckIdP(c.idp)
+	if err != nil {
+		return "", err
+	}
 	ctx = asAdmin(ctx, actor)
-	if _, err := s.updateAccount(ctx, accountID, true, func(a *store.Account) { a.ProvisioningEnabled = true }); err != nil {
+	if _, err := s.updateAccount(ctx, accountID, true, func(a *store.Account) {
+		a.ProvisioningEnabled = true
+		if c.setIdP {
+			a.IdP = idp
+		}
+	}); err != nil {
 		return "", err
 	}
 	return s.mint(ctx, accountID, label)

@@ -17,7 +17,7 @@ import (
 //	ErrLinkedElsewhere, ErrAmbiguousEmail, ErrEmailTaken   409 uniqueness
 //	ErrGroupNotManaged, ErrGroupPrivileged                 403 (mutability on 400 is also defensible)
 //	ErrProvisioningOff                                     403
-//	ErrNotAuthorized                                       host API only, never SCIM
+//	ErrNotAuthorized, ErrInvalidIdP                        host API only, never SCIM
 var (
 	// ErrDomainNotAllowed: the email's domain is not on the account's
 	// allowed-domains list.
@@ -46,6 +46,9 @@ var (
 	// ErrNotAuthorized: the acting member is neither an owner nor an
 	// administrator of the account.
 	ErrNotAuthorized = errors.New("linking: not authorized")
+	// ErrInvalidIdP: the identity provider name given for an account is
+	// not one the host accepts (see CheckIdP and WithIdPs).
+	ErrInvalidIdP = errors.New("linking: unknown identity provider")
 	// ErrProvisioningOff: the account's provisioning switch is off (or the
 	// account does not exist).
 	ErrProvisioningOff = errors.New("linking: provisioning is off")

@@ -82,6 +82,9 @@ type Service struct {
 	reminderAfter time.Duration
 	settings      string
 	log           *slog.Logger
+	// idps are the identity provider names an account may choose, in
+	// the order the host listed them.
+	idps []string
 
 	watchMu  sync.Mutex
 	watchers []func(accountID string)
@@ -91,8 +94,8 @@ type Service struct {
 // after this Service has stored a change to who may provision the account
 // or how: the provisioning switch (EnableProvisioning,
 // DisableProvisioning, Deactivate), its tokens (a token minted or revoked:
-// MintToken, RevokeToken, Deactivate) or its allowed domains
-// (SetAllowedDomains). scim.New registers its cache of verified tokens
+// MintToken, RevokeToken, Deactivate), its allowed domains
+// (SetAllowedDomains) or its identity provider (SetIdP). scim.New registers its cache of verified tokens
 // this way, so that a revocation through the Service takes effect at once
 // on this replica; other replicas (and changes made on the store directly)
 // are seen when their cache entries expire (see scim.WithTokenCache). fn
@@ -165,6 +168,26 @@ func WithSettingsPath(path string) Option {
 	}
 }
 
+// WithIdPs sets the identity provider names an account may choose (with
+// EnableProvisioning's ForIdP or SetIdP), in the order an admin UI should
+// offer them; the default is DefaultIdPs. Names are normalised as CheckIdP
+// does; invalid ones and duplicates are dropped. A host that registers its
+// own mapping tables with the SCIM handler (scim.WithMappers) lists their
+// names here too.
+func WithIdPs(names ...string) Option {
+	return func(s *Service) {
+		var out []string
+		for _, n := range names {
+			if n, err := normIdP(n); err == nil && n != "" && !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+		if len(out) > 0 {
+			s.idps = out
+		}
+	}
+}
+
 // New returns a Service over st that notifies through n. st is required
 // (New panics on nil: a programming error). n may be nil for a Service that
 // only applies the rules: it stores invitees with their invite pending
@@ -185,6 +208,7 @@ func New(st store.Store, n Notifier, opts ...Option) *Service {
 		reminderAfter: DefaultReminderAfter,
 		settings:      DefaultSettingsPath,
 		log:           slog.New(slog.DiscardHandler),
+		idps:          DefaultIdPs(),
 	}
 	for _, o := range opts {
 		o(s)

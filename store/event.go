@@ -34,7 +34,7 @@ const (
 	GroupDeleted        EventType = "group.deleted"         // the group was removed, with its memberships
 
 	AccountCreated EventType = "account.created" // the account was stored
-	AccountUpdated EventType = "account.updated" // provisioning switch or allowed domains changed
+	AccountUpdated EventType = "account.updated" // provisioning switch, allowed domains or IdP changed
 	TokenMinted    EventType = "token.minted"    // a token was added (Data.Token, without its hash)
 	TokenRevoked   EventType = "token.revoked"   // a token was revoked
 )
@@ -415,7 +415,7 @@ func groupEvent(t EventType, g, prev *Group, changed, added, removed []string) E
 
 // AccountEvents returns the events a write of an account's settings
 // appends: account.created (before nil) or account.updated when the
-// provisioning switch or the allowed domains changed.
+// provisioning switch, the allowed domains or the IdP changed.
 func AccountEvents(before, after *Account) []Event {
 	if after == nil {
 		return nil
@@ -430,6 +430,9 @@ func AccountEvents(before, after *Account) []Event {
 	}
 	if !slices.Equal(before.AllowedDomains, after.AllowedDomains) {
 		e.Data.Changed = append(e.Data.Changed, "allowedDomains")
+	}
+	if before.IdP != after.IdP {
+		e.Data.Changed = append(e.Data.Changed, "idp")
 	}
 	if len(e.Data.Changed) == 0 {
 		return nil

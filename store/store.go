@@ -30,7 +30,7 @@ type Accounts interface {
 	GetAccount(ctx context.Context, id string) (Account, error)
 
 	// UpdateAccount replaces the settings of account a.ID
-	// (ProvisioningEnabled, AllowedDomains) if its stored version is still
+	// (ProvisioningEnabled, AllowedDomains, IdP) if its stored version is still
 	// a.Version, else fails with ErrVersionMismatch and changes nothing.
 	// ErrNotFound if there is no such account. Returns the stored account
 	// with its new version.

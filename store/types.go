@@ -19,11 +19,26 @@ type Account struct {
 	// AllowedDomains lists the email domains members of the account may
 	// have, lower-case, without "@". Order is kept as given.
 	AllowedDomains []string
+	// IdP names the identity provider the account's admin chose, and so
+	// the attribute mapping its SCIM requests are translated with:
+	// IdPOkta, IdPEntra, IdPGeneric, or a name the host registered with
+	// its own mapping table (see scim.WithMappers). Empty means the
+	// handler's default mapping. Stored as given; linking normalises it
+	// (see CheckIdP).
+	IdP string
 	// Created and Modified are set by the store.
 	Created, Modified time.Time
 	// Version starts at 1 and grows by one on every write.
 	Version int64
 }
+
+// The identity providers scimkit ships a mapping for (see package mapping).
+// A host may register more names of its own.
+const (
+	IdPOkta    = "okta"
+	IdPEntra   = "entra"
+	IdPGeneric = "generic"
+)
 
 // Clone returns a deep copy of a.
 func (a Account) Clone() Account {

@@ -176,12 +176,12 @@ func (t *txn) Account(ctx context.Context, id string) (store.Account, error) {
 		a := store.Account{ID: id}
 		var c, m sql.NullInt64
 		var domains string
-		if err := s.Scan(&c, &a.ProvisioningEnabled, &domains, &m, &a.Version); err != nil {
+		if err := s.Scan(&c, &a.ProvisioningEnabled, &domains, &a.IdP, &m, &a.Version); err != nil {
 			return a, err
 		}
 		a.Created, a.Modified = fromMicros(c), fromMicros(m)
 		return a, json.Unmarshal([]byte(domains), &a.AllowedDomains)
-	}, `SELECT created, provisioning, domains, modified, version FROM scim_accounts WHERE org_id = ?`, id)
+	}, `SELECT created, provisioning, domains, idp, modified, version FROM scim_accounts WHERE org_id = ?`, id)
 }
 
 func (t *txn) AccountIDs(ctx context.Context) ([]string, error) {
@@ -197,8 +197,8 @@ func (t *txn) InsertAccount(ctx context.Context, a store.Account) error {
 		a.ID, a.ID, micros(a.Created)); err != nil {
 		return err
 	}
-	if err := t.exec(ctx, `INSERT INTO scim_accounts (org_id, created, provisioning, domains, modified, version) VALUES (?, ?, ?, ?, ?, ?)`,
-		a.ID, micros(a.Created), a.ProvisioningEnabled, string(domains), micros(a.Modified), a.Version); err != nil {
+	if err := t.exec(ctx, `INSERT INTO scim_accounts (org_id, created, provisioning, domains, idp, modified, version) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, micros(a.Created), a.ProvisioningEnabled, string(domains), a.IdP, micros(a.Modified), a.Version); err != nil {
 		return err
 	}
 	return t.adopt(ctx, a.ID)
@@ -206,8 +206,8 @@ func (t *txn) InsertAccount(ctx context.Context, a store.Account) error {
 
 func (t *txn) UpdateAccount(ctx context.Context, a store.Account) error {
 	domains, _ := json.Marshal(a.AllowedDomains)
-	return t.exec(ctx, `UPDATE scim_accounts SET provisioning = ?, domains = ?, modified = ?, version = ? WHERE org_id = ?`,
-		a.ProvisioningEnabled, string(domains), micros(a.Modified), a.Version, a.ID)
+	return t.exec(ctx, `UPDATE scim_accounts SET provisioning = ?, domains = ?, idp = ?, modified = ?, version = ? WHERE org_id = ?`,
+		a.ProvisioningEnabled, string(domains), a.IdP, micros(a.Modified), a.Version, a.ID)
 }
 
 const tokenCols = `SELECT id, org_id, hash, label, created FROM scim_tokens `

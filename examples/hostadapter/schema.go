@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS scim_accounts (
 	created      INTEGER NOT NULL,
 	provisioning INTEGER NOT NULL,
 	domains      TEXT NOT NULL,             -- JSON array
+	idp          TEXT NOT NULL DEFAULT '',  -- store.Account.IdP
 	modified     INTEGER NOT NULL,
 	version      INTEGER NOT NULL,
 	last_seq     INTEGER NOT NULL DEFAULT 0

@@ -201,6 +201,7 @@ func (s *Store) UpdateAccount(ctx context.Context, a store.Account) (store.Accou
 	before := stored.acct.Clone()
 	stored.acct.ProvisioningEnabled = a.ProvisioningEnabled
 	stored.acct.AllowedDomains = slices.Clone(a.AllowedDomains)
+	stored.acct.IdP = a.IdP
 	stored.acct.Modified = s.clock()
 	stored.acct.Version++
 	after := stored.acct.Clone()

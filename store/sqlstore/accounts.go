@@ -26,8 +26,14 @@ func (s *Store) CreateAccount(ctx context.Context, a store.Account) (store.Accou
 	out := a.Clone()
 	out.Created, out.Modified, out.Version = now, now, 1
 	err = s.write(ctx, func(q q) error {
-		_, err := q.exec(ctx, `INSERT INTO scimkit_accounts (id, provisioning_enabled, allowed_domains, created, modified, version)
+		var err error
+		if s.accountIdP {
+			_, err = q.exec(ctx, `INSERT INTO scimkit_accounts (id, provisioning_enabled, allowed_domains, idp, created, modified, version)
+			VALUES (?, ?, ?, ?, ?, ?, 1)`, a.ID, a.ProvisioningEnabled, string(domains), a.IdP, toNanos(now), toNanos(now))
+		} else {
+			_, err = q.exec(ctx, `INSERT INTO scimkit_accounts (id, provisioning_enabled, allowed_domains, created, modified, version)
 			VALUES (?, ?, ?, ?, ?, 1)`, a.ID, a.ProvisioningEnabled, string(domains), toNanos(now), toNanos(now))
+		}
 		if err != nil {
 			return s.d.conflict(err, map[string]string{"id": a.ID})
 		}
@@ -39,7 +45,14 @@ func (s *Store) CreateAccount(ctx context.Context, a store.Account) (store.Accou
 	return out, nil
 }
 
-const accountCols = "id, provisioning_enabled, allowed_domains, created, modified, version"
+// accountCols are the columns scanAccount reads; before migration 7
+// (tests of upgrades) the idp column does not exist yet and reads as ”.
+func (s *Store) accountCols() string {
+	if s.accountIdP {
+		return "id, provisioning_enabled, allowed_domains, created, modified, version, idp"
+	}
+	return "id, provisioning_enabled, allowed_domains, created, modified, version, '' AS idp"
+}
 
 func scanAccount(row scanner) (store.Account, error) {
 	var (
@@ -47,7 +60,7 @@ func scanAccount(row scanner) (store.Account, error) {
 		domains           string
 		created, modified int64
 	)
-	if err := row.Scan(&a.ID, &a.ProvisioningEnabled, &domains, &created, &modified, &a.Version); err != nil {
+	if err := row.Scan(&a.ID, &a.ProvisioningEnabled, &domains, &created, &modified, &a.Version, &a.IdP); err != nil {
 		return store.Account{}, err
 	}
 	if err := json.Unmarshal([]byte(domains), &a.AllowedDomains); err != nil {
@@ -62,7 +75,7 @@ func (s *Store) GetAccount(ctx context.Context, id string) (store.Account, error
 	if err := ctx.Err(); err != nil {
 		return store.Account{}, err
 	}
-	a, err := scanAccount(q{s.db, s.d}.row(ctx, "SELECT "+accountCols+" FROM scimkit_accounts WHERE id = ?", id))
+	a, err := scanAccount(q{s.db, s.d}.row(ctx, "SELECT "+s.accountCols()+" FROM scimkit_accounts WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Account{}, fmt.Errorf("sqlstore: account %q: %w", id, store.ErrNotFound)
 	}
@@ -81,16 +94,22 @@ func (s *Store) UpdateAccount(ctx context.Context, a store.Account) (store.Accou
 	now := s.stamp()
 	var out store.Account
 	err = s.writeFeed(ctx, a.ID, func(q q) ([]store.Event, error) {
-		before, err := scanAccount(q.row(ctx, "SELECT "+accountCols+" FROM scimkit_accounts WHERE id = ?", a.ID))
+		before, err := scanAccount(q.row(ctx, "SELECT "+s.accountCols()+" FROM scimkit_accounts WHERE id = ?", a.ID))
 		if err != nil {
 			return nil, err
 		}
 		if before.Version != a.Version {
 			return nil, store.ErrVersionMismatch
 		}
-		out, err = scanAccount(q.row(ctx, `UPDATE scimkit_accounts
+		if s.accountIdP {
+			out, err = scanAccount(q.row(ctx, `UPDATE scimkit_accounts
+			SET provisioning_enabled = ?, allowed_domains = ?, idp = ?, modified = ?, version = version + 1
+			WHERE id = ? RETURNING `+s.accountCols(), a.ProvisioningEnabled, string(domains), a.IdP, toNanos(now), a.ID))
+		} else {
+			out, err = scanAccount(q.row(ctx, `UPDATE scimkit_accounts
 			SET provisioning_enabled = ?, allowed_domains = ?, modified = ?, version = version + 1
-			WHERE id = ? RETURNING `+accountCols, a.ProvisioningEnabled, string(domains), toNanos(now), a.ID))
+			WHERE id = ? RETURNING `+s.accountCols(), a.ProvisioningEnabled, string(domains), toNanos(now), a.ID))
+		}
 		if err != nil {
 			return nil, err
 		}

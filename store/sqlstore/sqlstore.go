@@ -39,6 +39,9 @@ type Store struct {
 	// emailKeys is false only when maxMigration stops before migration 6
 	// (tests of upgrades), whose scimkit_user_email_keys does not exist yet.
 	emailKeys bool
+	// accountIdP is false only when maxMigration stops before migration 7
+	// (tests of upgrades), whose scimkit_accounts.idp does not exist yet.
+	accountIdP bool
 
 	// cursors remembers where the last page of a counted listing ended,
 	// so that the next page can start from there; see list.go.
@@ -144,6 +147,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		o(s)
 	}
 	s.emailKeys = s.maxMigration == 0 || s.maxMigration >= 6
+	s.accountIdP = s.maxMigration == 0 || s.maxMigration >= 7
 	if d == dialectPostgres {
 		db.SetMaxOpenConns(s.maxConns)
 		db.SetMaxIdleConns(s.maxConns)

@@ -193,7 +193,7 @@ func (k *kit) UpdateAccount(ctx context.Context, a store.Account) (store.Account
 			return stale("account", a.ID, old.Version, a.Version)
 		}
 		next := old.Clone()
-		next.ProvisioningEnabled, next.AllowedDomains = a.ProvisioningEnabled, slices.Clone(a.AllowedDomains)
+		next.ProvisioningEnabled, next.AllowedDomains, next.IdP = a.ProvisioningEnabled, slices.Clone(a.AllowedDomains), a.IdP
 		now := k.clock()
 		next.Modified, next.Version = now, old.Version+1
 		if err := tx.UpdateAccount(ctx, next.Clone()); err != nil {

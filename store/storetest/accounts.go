@@ -82,6 +82,41 @@ var accountTests = []test{
 		_, err = s.UpdateAccount(ctx, store.Account{ID: "storetest-missing-" + randomID(), Version: 1})
 		isErr(t, err, store.ErrNotFound, "UpdateAccount of an unknown account is ErrNotFound")
 	}},
+	{"IdP", func(t *testing.T, s store.Store) {
+		ctx := t.Context()
+		a, err := s.CreateAccount(ctx, store.Account{ID: "storetest-" + randomID(), IdP: store.IdPEntra})
+		noErr(t, err, "CreateAccount with an IdP must succeed")
+		if a.IdP != store.IdPEntra {
+			fail(t, "CreateAccount keeps IdP", "got %q, want %q", a.IdP, store.IdPEntra)
+		}
+		got, err := s.GetAccount(ctx, a.ID)
+		noErr(t, err, "GetAccount of a created account must succeed")
+		if got.IdP != store.IdPEntra {
+			fail(t, "GetAccount returns the IdP CreateAccount stored", "got %q, want %q", got.IdP, store.IdPEntra)
+		}
+		got.IdP = "acme-hr" // a name the host registered
+		u, err := s.UpdateAccount(ctx, got)
+		noErr(t, err, "UpdateAccount changing the IdP must succeed")
+		if u.IdP != "acme-hr" || u.Version != 2 {
+			fail(t, "UpdateAccount replaces the IdP and bumps the version", "got %+v", u)
+		}
+		again, err := s.GetAccount(ctx, a.ID)
+		noErr(t, err, "GetAccount after UpdateAccount")
+		if again.IdP != "acme-hr" {
+			fail(t, "GetAccount returns the IdP UpdateAccount stored", "got %q, want %q", again.IdP, "acme-hr")
+		}
+		again.IdP = ""
+		u, err = s.UpdateAccount(ctx, again)
+		noErr(t, err, "UpdateAccount clearing the IdP must succeed")
+		if got, _ := s.GetAccount(ctx, a.ID); u.IdP != "" || got.IdP != "" {
+			fail(t, "UpdateAccount clears the IdP (empty: the handler's default)", "returned %q, stored %q", u.IdP, got.IdP)
+		}
+		plain, err := s.GetAccount(ctx, newAccount(t, s))
+		noErr(t, err, "GetAccount of a created account must succeed")
+		if plain.IdP != "" {
+			fail(t, "an account created without an IdP has none", "got %q", plain.IdP)
+		}
+	}},
 	{"AccountIDs", func(t *testing.T, s store.Store) {
 		var mine []string
 		for range 3 {
