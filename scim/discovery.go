@@ -12,27 +12,44 @@ import (
 	"github.com/scimkit/scimkit/scim/internal/scimpatch"
 )
 
-// buildSchemas sets up what the handler validates against and publishes:
-// the User resource type with the enterprise extension and the mapping's
-// custom extensions, and the Group resource type, all from the protocol
-// library's schema definitions.
-func (h *Handler) buildSchemas() error {
+// profile is everything that follows from one mapping: what requests are
+// validated against, how users are mapped, and what /Schemas and
+// /ResourceTypes publish. The handler builds one per registered mapper,
+// once, in New; each request uses its account's.
+type profile struct {
+	name   string // the registry name ("" for the default)
+	mapper *mapping.Mapper
+	// mapsExternalID is whether the mapping table maps externalId itself;
+	// if not, the handler keeps it (it is the IdP's link to the user).
+	mapsExternalID bool
+
+	userSchemas []string         // schema URNs a user resource lists
+	users       scimpatch.Schema // User with its extensions: validation, PATCH
+	groups      scimpatch.Schema // Group
+	schemas     []schema.Schema  // what /Schemas publishes
+}
+
+// newProfile sets up what a handler validates against and publishes for
+// mapper m: the User resource type with the enterprise extension and the
+// mapping's custom extensions, and the Group resource type.
+func newProfile(name string, m *mapping.Mapper) (*profile, error) {
 	exts := []schema.Schema{schema.ExtensionEnterpriseUser()}
-	for _, e := range h.mapper.Extensions() {
+	for _, e := range m.Extensions() {
 		s, err := extensionSchema(e)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		exts = append(exts, s)
 	}
-	h.userSchemas = []string{userSchemaURN}
+	p := &profile{name: name, mapper: m, userSchemas: []string{userSchemaURN}}
+	p.mapsExternalID, _ = m.Maps("externalId")
 	for _, e := range exts {
-		h.userSchemas = append(h.userSchemas, e.ID)
+		p.userSchemas = append(p.userSchemas, e.ID)
 	}
-	h.users = scimpatch.NewSchema(schema.CoreUserSchema(), exts...)
-	h.groups = scimpatch.NewSchema(schema.CoreGroupSchema())
-	h.schemas = append(append([]schema.Schema{schema.CoreUserSchema()}, exts...), schema.CoreGroupSchema())
-	return nil
+	p.users = scimpatch.NewSchema(schema.CoreUserSchema(), exts...)
+	p.groups = scimpatch.NewSchema(schema.CoreGroupSchema())
+	p.schemas = append(append([]schema.Schema{schema.CoreUserSchema()}, exts...), schema.CoreGroupSchema())
+	return p, nil
 }
 
 // extensionSchema turns a mapping extension (custom IdP attributes) into
@@ -92,7 +109,8 @@ func (h *Handler) serveServiceProviderConfig(w http.ResponseWriter) {
 // resources, from the schema definitions (each with its meta). RFC 7644
 // section 4 wants filters on these endpoints refused with 403; paging
 // parameters are ignored (there are a handful of resources).
-func (h *Handler) serveDiscovery(w http.ResponseWriter, r *http.Request, path string) {
+func (h *Handler) serveDiscovery(w http.ResponseWriter, q *request, path string) {
+	r := q.r
 	if r.URL.Query().Has("filter") {
 		writeError(w, &apiError{Status: http.StatusForbidden, Detail: "filtering is not supported on " + path + "; read the whole list"})
 		return
@@ -101,9 +119,9 @@ func (h *Handler) serveDiscovery(w http.ResponseWriter, r *http.Request, path st
 	endpoint, resourceType := "Schemas", "Schema"
 	if strings.HasPrefix(path, "/ResourceTypes") {
 		endpoint, resourceType = "ResourceTypes", "ResourceType"
-		docs = h.resourceTypeDocs()
+		docs = q.p.resourceTypeDocs()
 	} else {
-		for _, s := range h.schemas {
+		for _, s := range q.p.schemas {
 			docs = append(docs, s.ToMap())
 		}
 	}
@@ -135,9 +153,9 @@ func (h *Handler) serveDiscovery(w http.ResponseWriter, r *http.Request, path st
 }
 
 // resourceTypeDocs are the /ResourceTypes documents of RFC 7643 section 6.
-func (h *Handler) resourceTypeDocs() []map[string]any {
+func (p *profile) resourceTypeDocs() []map[string]any {
 	var exts []any
-	for _, urn := range h.userSchemas[1:] {
+	for _, urn := range p.userSchemas[1:] {
 		exts = append(exts, map[string]any{"schema": urn, "required": false})
 	}
 	return []map[string]any{

@@ -20,6 +20,21 @@
 // trailing slash) and a bearer token minted with
 // linking.Service.EnableProvisioning into the IdP.
 //
+// # One mapping per account
+//
+// Each account carries the identity provider its admin chose
+// (store.Account.IdP, set with linking.ForIdP when provisioning is turned
+// on, or linking.Service.SetIdP later). The handler keeps a registry of
+// mappers by that name: the presets under store.IdPOkta and
+// store.IdPEntra, plus whatever the host registers with WithMappers (its
+// own tables, or a preset replaced). Everything that depends on the
+// mapping follows the account: validation, /Schemas, /ResourceTypes, what
+// is stored and what is returned. Accounts without an IdP use the
+// WithMapper mapper (Okta's preset by default), so a host that never sets
+// an IdP sees no change. An account whose IdP names no registered mapper
+// is refused with a 500 SCIM error naming it (a host misconfiguration),
+// never translated with another mapping.
+//
 // # What every request goes through
 //
 //  1. Panic recovery: a panic anywhere becomes a logged 500 SCIM error.

@@ -8,7 +8,7 @@ import (
 // answered, so that attributes and excludedAttributes govern every
 // attribute but id and schemas.
 func (h *Handler) serveGet(w http.ResponseWriter, q *request, users bool, id string) {
-	ctx, account, proj := q.ctx(), q.acct.ID, h.projection(q.r)
+	ctx, account, proj := q.ctx(), q.acct.ID, q.p.projection(q.r)
 	if users {
 		u, err := h.store.GetUser(ctx, account, id)
 		if err != nil {
@@ -23,7 +23,7 @@ func (h *Handler) serveGet(w http.ResponseWriter, q *request, users bool, id str
 			}
 		}
 		w.Header().Set("ETag", etag(u.Version))
-		writeJSON(w, http.StatusOK, proj.apply(h.userDoc(u, groups)))
+		writeJSON(w, http.StatusOK, proj.apply(h.userDoc(q.p, u, groups)))
 		return
 	}
 	g, err := h.visibleGroup(ctx, account, id)

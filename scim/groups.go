@@ -37,7 +37,7 @@ func memberIDs(attrs map[string]any) ([]string, *apiError) {
 // groupBody reads the displayName, externalId and members of a POST or
 // PUT body.
 func (h *Handler) groupBody(q *request) (g store.Group, members []string, e *apiError) {
-	attrs, e := h.resourceBody(q, h.groups)
+	attrs, e := h.resourceBody(q, q.p.groups)
 	if e != nil {
 		return g, nil, e
 	}
@@ -138,7 +138,7 @@ func (h *Handler) replaceGroup(w http.ResponseWriter, q *request, id string) {
 // 204: a group's member list can be large, and IdPs accept 204.
 func (h *Handler) patchGroup(w http.ResponseWriter, q *request, id string) {
 	ctx := q.ctx()
-	ops, e := patchOps(q, h.groups)
+	ops, e := patchOps(q, q.p.groups)
 	if e != nil {
 		writeError(w, e)
 		return

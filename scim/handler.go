@@ -16,12 +16,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/elimity-com/scim/schema"
 	"golang.org/x/time/rate"
 
 	"github.com/scimkit/scimkit/linking"
-	"github.com/scimkit/scimkit/mapping"
-	"github.com/scimkit/scimkit/scim/internal/scimpatch"
 	"github.com/scimkit/scimkit/store"
 )
 
@@ -41,7 +38,6 @@ const maxRetryAfter = 3600
 type Handler struct {
 	store      store.Store
 	linking    *linking.Service
-	mapper     *mapping.Mapper
 	log        *slog.Logger
 	hooks      []func(context.Context, Event)
 	activity   ActivityRecorder
@@ -57,14 +53,11 @@ type Handler struct {
 
 	auth authState // verified tokens, failure budgets (auth.go)
 
-	// mapsExternalID is whether the mapping table maps externalId itself;
-	// if not, the handler keeps it (it is the IdP's link to the user).
-	mapsExternalID bool
-
-	userSchemas []string         // schema URNs a user resource lists
-	users       scimpatch.Schema // User with its extensions: validation, PATCH
-	groups      scimpatch.Schema // Group
-	schemas     []schema.Schema  // what /Schemas publishes
+	// def is the profile of the default mapper (WithMapper), used for
+	// accounts without an IdP; profiles holds one per registered name
+	// (WithMappers and the presets), chosen by store.Account.IdP.
+	def      *profile
+	profiles map[string]*profile
 }
 
 // New returns a Handler for the accounts, users and groups of links (a
@@ -85,7 +78,6 @@ func New(links *linking.Service, opts ...Option) (*Handler, error) {
 	h := &Handler{
 		store:      links.Store(),
 		linking:    links,
-		mapper:     c.mapper,
 		log:        c.logger,
 		hooks:      c.hooks,
 		activity:   c.activity,
@@ -96,14 +88,9 @@ func New(links *linking.Service, opts ...Option) (*Handler, error) {
 		burst:      c.burst,
 		limits:     map[string]*rate.Limiter{},
 	}
-	if h.mapper == nil {
-		m, err := mapping.New(mapping.Okta())
-		if err != nil {
-			return nil, fmt.Errorf("scim: default mapping: %w", err)
-		}
-		h.mapper = m
+	if err := h.buildProfiles(c.mapper, c.mappers); err != nil {
+		return nil, err
 	}
-	h.mapsExternalID, _ = h.mapper.Maps("externalId")
 	if h.log == nil {
 		h.log = slog.Default()
 	}
@@ -149,9 +136,6 @@ func New(links *linking.Service, opts ...Option) (*Handler, error) {
 		return nil, fmt.Errorf("scim: WithAuthFailureLimit(%v, %d): the rate must be positive and the burst at least 1 (use math.Inf(1) to turn the limit off)", c.failRate, c.failBurst)
 	}
 	links.OnAccessChange(h.auth.forgetAccount)
-	if err := h.buildSchemas(); err != nil {
-		return nil, err
-	}
 	if !links.Notifies() {
 		h.log.Warn("scim: the linking.Service has no Notifier: invitees are stored with their invite pending; run RunNotifier on a Service that has one")
 	}
@@ -207,6 +191,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(rec, e)
 		return
 	}
+	prof, e := h.profileOf(r.Context(), acct)
+	if e != nil {
+		writeError(rec, e)
+		return
+	}
 	if !isDiscovery(path) {
 		if err := h.linking.Enabled(acct); err != nil {
 			writeError(rec, h.translate(r.Context(), err, "account"))
@@ -226,7 +215,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// shallow copy (as http.StripPrefix copies before changing the path).
 	// Every store write the request makes is the IdP's (store.Event.Actor).
 	ctx := store.WithActor(withAccount(r.Context(), acct.ID), store.Actor{Kind: store.ActorIdP, ID: tokenID})
-	h.route(rec, &request{r: r.WithContext(ctx), acct: acct, method: method, path: path, body: body})
+	h.route(rec, &request{r: r.WithContext(ctx), acct: acct, p: prof, method: method, path: path, body: body})
 }
 
 // request is one authenticated request as the handlers see it: the
@@ -235,8 +224,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type request struct {
 	r      *http.Request
 	acct   store.Account
-	method string // HEAD is answered as GET
-	path   string // canonical, without a trailing slash
+	p      *profile // the mapping of the account's IdP
+	method string   // HEAD is answered as GET
+	path   string   // canonical, without a trailing slash
 	body   any
 }
 
@@ -272,7 +262,7 @@ func (h *Handler) route(w http.ResponseWriter, q *request) {
 	case "/Users", "/Groups":
 		switch q.method {
 		case http.MethodGet:
-			h.serveList(w, q, path == "/Users", h.listParamsFromQuery(q.r))
+			h.serveList(w, q, path == "/Users", h.listParamsFromQuery(q))
 		case http.MethodPost:
 			if path == "/Users" {
 				h.createUser(w, q)
@@ -318,7 +308,7 @@ func (h *Handler) route(w http.ResponseWriter, q *request) {
 			methodNotAllowed(w, "GET, HEAD")
 			return
 		}
-		h.serveDiscovery(w, q.r, path)
+		h.serveDiscovery(w, q, path)
 		return
 	}
 	for _, ep := range []string{"/Users", "/Groups", "/ServiceProviderConfig", "/Schemas", "/ResourceTypes"} {

@@ -19,9 +19,9 @@ type listParams struct {
 	err        *apiError
 }
 
-func (h *Handler) listParamsFromQuery(r *http.Request) listParams {
-	q := r.URL.Query()
-	p := listParams{filter: strings.TrimSpace(q.Get("filter")), startIndex: 1, count: -1, proj: h.projection(r)}
+func (h *Handler) listParamsFromQuery(req *request) listParams {
+	q := req.r.URL.Query()
+	p := listParams{filter: strings.TrimSpace(q.Get("filter")), startIndex: 1, count: -1, proj: req.p.projection(req.r)}
 	if q.Has("filter") && p.filter == "" {
 		p.err = errBadRequest("invalidFilter", `the filter parameter is empty; leave it out to list everything, or give a filter such as userName eq "someone@example.com"`)
 		return p
@@ -69,7 +69,7 @@ func (h *Handler) serveSearch(w http.ResponseWriter, q *request, users bool) {
 		return
 	}
 	p := listParams{filter: strings.TrimSpace(filter), startIndex: start, count: count,
-		proj: h.newProjection(strings.Join(include, ","), strings.Join(exclude, ","))}
+		proj: q.p.newProjection(strings.Join(include, ","), strings.Join(exclude, ","))}
 	if _, given := lookupFoldOK(req, "count"); given {
 		p.count = max(count, 0)
 	}
@@ -174,7 +174,7 @@ func (h *Handler) serveList(w http.ResponseWriter, q *request, users bool, p lis
 					return
 				}
 			}
-			resources = append(resources, p.proj.apply(h.userDoc(u, groups)))
+			resources = append(resources, p.proj.apply(h.userDoc(q.p, u, groups)))
 		}
 	} else {
 		sq.Filter = visibleGroups(sq.Filter)

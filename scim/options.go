@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/scimkit/scimkit/mapping"
@@ -28,6 +29,7 @@ type Option func(*config)
 
 type config struct {
 	mapper     *mapping.Mapper
+	mappers    map[string]*mapping.Mapper
 	logger     *slog.Logger
 	hooks      []func(context.Context, Event)
 	activity   ActivityRecorder
@@ -46,9 +48,32 @@ type config struct {
 	clientAddr   func(*http.Request) string
 }
 
-// WithMapper sets the attribute mapping between SCIM resources and host
-// users. The zero value is the Okta preset (mapping.Okta()).
+// WithMapper sets the default attribute mapping between SCIM resources and
+// host users: the one used for accounts that have no IdP chosen
+// (store.Account.IdP empty). The zero value is the Okta preset
+// (mapping.Okta()). Accounts that chose an IdP use the mapper registered
+// under that name instead (see WithMappers).
 func WithMapper(m *mapping.Mapper) Option { return func(c *config) { c.mapper = m } }
+
+// WithMappers registers mappers by IdP name (the registry the handler
+// picks from with each account's store.Account.IdP; names are compared
+// case-insensitively). The presets are registered without it:
+// store.IdPOkta (mapping.Okta()) and store.IdPEntra (mapping.Entra()); a
+// mapper given here under one of those names replaces the preset. Each call adds to the registry; a nil
+// mapper removes the name. An account whose IdP names no registered mapper
+// is answered with a 500 SCIM error saying so (and the handler logs it),
+// never translated with another mapping. List the same names in
+// linking.WithIdPs so that admins can choose them.
+func WithMappers(m map[string]*mapping.Mapper) Option {
+	return func(c *config) {
+		if c.mappers == nil {
+			c.mappers = map[string]*mapping.Mapper{}
+		}
+		for name, mp := range m {
+			c.mappers[strings.ToLower(strings.TrimSpace(name))] = mp
+		}
+	}
+}
 
 // WithLogger sets the logger. Internal errors are logged at Error, a
 // missing Notifier at Warn, one line per request at Debug. The zero value

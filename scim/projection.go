@@ -61,26 +61,26 @@ func (p projection) requests(attr string) bool {
 
 // projection parses the request's attributes and excludedAttributes
 // parameters.
-func (h *Handler) projection(r *http.Request) projection {
+func (p *profile) projection(r *http.Request) projection {
 	if r.URL.RawQuery == "" {
 		return projection{}
 	}
 	q := r.URL.Query()
-	return h.newProjection(q.Get("attributes"), q.Get("excludedAttributes"))
+	return p.newProjection(q.Get("attributes"), q.Get("excludedAttributes"))
 }
 
-func (h *Handler) newProjection(include, exclude string) projection {
-	return projection{include: h.parseAttrList(include), exclude: h.parseAttrList(exclude)}
+func (p *profile) newProjection(include, exclude string) projection {
+	return projection{include: p.parseAttrList(include), exclude: p.parseAttrList(exclude)}
 }
 
-func (h *Handler) parseAttrList(s string) [][]string {
+func (p *profile) parseAttrList(s string) [][]string {
 	if s == "" {
 		return nil
 	}
 	var out [][]string
 	for _, name := range strings.Split(s, ",") {
 		if name = strings.TrimSpace(name); name != "" {
-			out = append(out, h.splitAttrPath(name))
+			out = append(out, p.splitAttrPath(name))
 		}
 	}
 	return out
@@ -89,8 +89,8 @@ func (h *Handler) parseAttrList(s string) [][]string {
 // splitAttrPath turns "name.givenName", "urn:...:core:2.0:User:userName",
 // "urn:...:enterprise:2.0:User:manager.value" and a bare extension URN
 // (the whole extension object) into key sequences.
-func (h *Handler) splitAttrPath(name string) []string {
-	for _, urn := range h.userSchemas[1:] {
+func (p *profile) splitAttrPath(name string) []string {
+	for _, urn := range p.userSchemas[1:] {
 		if strings.EqualFold(name, urn) {
 			return []string{urn}
 		}

@@ -45,8 +45,8 @@ func checkIfMatch(r *http.Request, current int64, what string) (int64, *apiError
 
 // userAttributes is the SCIM form of u without the common attributes (id,
 // externalId, meta, schemas), which the caller adds.
-func (h *Handler) userAttributes(u store.User) map[string]any {
-	attrs := h.mapper.ToSCIM(u)
+func (h *Handler) userAttributes(p *profile, u store.User) map[string]any {
+	attrs := p.mapper.ToSCIM(u)
 	attrs["active"] = u.Active()
 	delete(attrs, "id")
 	delete(attrs, "externalId")
@@ -72,13 +72,13 @@ func (h *Handler) userGroups(ctx context.Context, account string, u store.User) 
 
 // userDoc is the whole SCIM document of u: its attributes, groups (when
 // not nil), the common attributes and meta.
-func (h *Handler) userDoc(u store.User, groups []any) map[string]any {
-	doc := h.userAttributes(u)
+func (h *Handler) userDoc(p *profile, u store.User, groups []any) map[string]any {
+	doc := h.userAttributes(p, u)
 	if groups != nil {
 		doc["groups"] = groups
 	}
 	h.common(doc, "User", u.ID, u.ExternalID, u.Created, u.Modified, u.Version)
-	doc["schemas"] = h.userSchemas
+	doc["schemas"] = p.userSchemas
 	return doc
 }
 
@@ -116,7 +116,7 @@ func (h *Handler) writeUser(w http.ResponseWriter, q *request, status int, u sto
 		writeError(w, h.translate(q.ctx(), err, userWhat(u.ID)))
 		return
 	}
-	h.writeResource(w, status, "Users", u.ID, u.Version, h.userDoc(u, groups))
+	h.writeResource(w, status, "Users", u.ID, u.Version, h.userDoc(q.p, u, groups))
 }
 
 // writeGroup answers with g and its members.

@@ -22,13 +22,13 @@ func quote(s string) string { return `"` + s + `"` }
 // creates and invites a new one, in the state the IdP sends.
 func (h *Handler) createUser(w http.ResponseWriter, q *request) {
 	ctx, account := q.ctx(), q.acct.ID
-	attrs, e := h.resourceBody(q, h.users)
+	attrs, e := h.resourceBody(q, q.p.users)
 	if e != nil {
 		writeError(w, e)
 		return
 	}
 	var u store.User
-	if err := h.toUser(attrs, &u); err != nil {
+	if err := h.toUser(q.p, attrs, &u); err != nil {
 		writeError(w, h.translate(ctx, err, "user"))
 		return
 	}
@@ -81,12 +81,12 @@ func patchOps(q *request, s scimpatch.Schema) ([]elimity.PatchOperation, *apiErr
 
 // toUser maps incoming attributes onto u. externalId is the IdP's link to
 // the user and is kept even when the mapping table does not map it.
-func (h *Handler) toUser(attrs map[string]any, u *store.User) error {
+func (h *Handler) toUser(p *profile, attrs map[string]any, u *store.User) error {
 	before := u.ExternalID
-	if err := h.mapper.ToUser(attrs, u); err != nil {
+	if err := p.mapper.ToUser(attrs, u); err != nil {
 		return err
 	}
-	if !h.mapsExternalID {
+	if !p.mapsExternalID {
 		u.ExternalID = before
 		if v, ok := attrs["externalId"].(string); ok {
 			u.ExternalID = v
@@ -108,14 +108,14 @@ func activeOf(attrs map[string]any) *bool {
 // replaceUser is PUT: every mapped attribute is set from the body (absent
 // ones cleared); active, when present, suspends or reactivates.
 func (h *Handler) replaceUser(w http.ResponseWriter, q *request, id string) {
-	attrs, e := h.resourceBody(q, h.users)
+	attrs, e := h.resourceBody(q, q.p.users)
 	if e != nil {
 		writeError(w, e)
 		return
 	}
 	h.updateUser(w, q, id, func(cur store.User) (linking.Change, error) {
 		next := cur.Clone()
-		if err := h.toUser(attrs, &next); err != nil {
+		if err := h.toUser(q.p, attrs, &next); err != nil {
 			return linking.Change{}, err
 		}
 		return linking.Change{User: next, Active: activeOf(attrs)}, nil
@@ -125,23 +125,23 @@ func (h *Handler) replaceUser(w http.ResponseWriter, q *request, id string) {
 // patchUser applies RFC 7644 PATCH operations to the user's SCIM document,
 // all or nothing, and stores the result.
 func (h *Handler) patchUser(w http.ResponseWriter, q *request, id string) {
-	ops, e := patchOps(q, h.users)
+	ops, e := patchOps(q, q.p.users)
 	if e != nil {
 		writeError(w, e)
 		return
 	}
 	h.updateUser(w, q, id, func(cur store.User) (linking.Change, error) {
-		doc := h.userAttributes(cur)
+		doc := h.userAttributes(q.p, cur)
 		doc["id"] = cur.ID
 		if cur.ExternalID != "" {
 			doc["externalId"] = cur.ExternalID
 		}
-		out, changed, err := scimpatch.ApplyUser(doc, ops, h.users)
+		out, changed, err := scimpatch.ApplyUser(doc, ops, q.p.users)
 		if err != nil || !changed {
 			return linking.Change{User: cur}, err
 		}
 		next := cur.Clone()
-		if err := h.toUser(out, &next); err != nil {
+		if err := h.toUser(q.p, out, &next); err != nil {
 			return linking.Change{}, err
 		}
 		return linking.Change{User: next, Active: activeOf(out)}, nil
