@@ -32,8 +32,11 @@
 // multi[valFilter] whose filter is one comparison, two joined by and/or,
 // or not(...) of those. Tokens are separated by spaces (U+0020 only);
 // surrounding white space is trimmed; values are JSON: strings in double
-// quotes (escapes as in JSON, but \u takes upper-case hex digits only),
-// true, false, null and numbers. Parse also accepts, as Entra ID sends it, a
+// quotes (escapes as in JSON, \u with hex digits in either case), true,
+// false, null and numbers. An unquoted bare word after an operator
+// (externalId eq abc123, which some IdPs and Microsoft's samples send) is
+// read as a string where that is unambiguous: not true, false, null or a
+// number, and without a backslash. Parse also accepts, as Entra ID sends it, a
 // sub-attribute after a value path,
 // emails[type eq "work"].value eq "a@x.com", which means
 // emails[type eq "work" and value eq "a@x.com"]; the filter-parser, and so

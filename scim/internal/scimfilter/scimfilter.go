@@ -81,7 +81,7 @@ func Parse(raw string, k Kind) (store.Filter, error) {
 	if depth(s) > MaxDepth {
 		return nil, newError("the filter nests parentheses more than ", strconv.Itoa(MaxDepth), " levels deep")
 	}
-	e, ok := parseFilter(s)
+	e, ok := parseFilter(lenient(s))
 	if !ok {
 		return nil, syntaxError(s, k)
 	}
@@ -181,30 +181,10 @@ func syntaxError(s string, k Kind) *Error {
 		hint = "its square brackets are not balanced"
 	case ws:
 		hint = "separate attribute, operator and value with spaces only (no tabs or line breaks)"
-	case lowerHexEscape(s):
-		hint = `write \u escapes with upper-case hex digits, as in \u00E9`
 	default:
 		hint = firstTermHint(s)
 	}
 	return newError(q, " is not a valid SCIM filter: ", hint, "; for example ", example(k))
-}
-
-// lowerHexEscape reports whether s has a \u escape with a lower-case hex
-// digit, which the filter-parser's grammar rejects.
-func lowerHexEscape(s string) bool {
-	for i := strings.Index(s, `\u`); i >= 0 && i+6 <= len(s); {
-		for _, c := range []byte(s[i+2 : i+6]) {
-			if 'a' <= c && c <= 'f' {
-				return true
-			}
-		}
-		j := strings.Index(s[i+2:], `\u`)
-		if j < 0 {
-			break
-		}
-		i += 2 + j
-	}
-	return false
 }
 
 // firstTermHint looks at the first "attribute operator value" of s for the

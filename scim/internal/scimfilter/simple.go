@@ -34,7 +34,7 @@ import (
 // comparing both core and enterprise extension attributes, which elimity
 // rejects; the general path answers those.
 func ParseSimple(raw string, k Kind) (f store.Filter, ok bool) {
-	s := strings.TrimSpace(raw)
+	s := lenient(strings.TrimSpace(raw))
 	if k != Users && k != Groups || s == "" || len(s) > MaxLength {
 		return nil, false
 	}
@@ -269,10 +269,9 @@ func (p *simple) value() (value, bool) {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				j += 2
 			case 'u':
-				// The filter-parser's grammar takes upper-case hex digits
-				// only.
-				if j+6 > len(p.s) || !isUpperHex(p.s[j+2]) || !isUpperHex(p.s[j+3]) ||
-					!isUpperHex(p.s[j+4]) || !isUpperHex(p.s[j+5]) {
+				// Hex digits in either case, as in JSON.
+				if j+6 > len(p.s) || !isHex(p.s[j+2]) || !isHex(p.s[j+3]) ||
+					!isHex(p.s[j+4]) || !isHex(p.s[j+5]) {
 					return value{}, false
 				}
 				j += 6
@@ -316,4 +315,6 @@ func isName(s string) bool {
 	return true
 }
 
-func isUpperHex(c byte) bool { return '0' <= c && c <= '9' || 'A' <= c && c <= 'F' }
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'A' <= c && c <= 'F' || 'a' <= c && c <= 'f'
+}

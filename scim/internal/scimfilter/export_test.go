@@ -1,0 +1,4 @@
+package scimfilter
+
+// Lenient exposes lenient to the external tests.
+var Lenient = lenient
