@@ -165,8 +165,11 @@ func (m *Mapper) ToSCIM(u store.User) map[string]any {
 					emailType = "work"
 				}
 				elem["type"] = emailType
-			case emailType != r.scim.fStr && strings.EqualFold(emailType, r.scim.fStr):
-				elem["type"] = emailType // the stored spelling, "Work" or "work"
+			case emailType != "" && emailType != r.scim.fStr:
+				// The stored type as sent ("Work", "home"): never rewritten
+				// to the row's filter value. ToUser finds it again through
+				// the primary-email fallback.
+				elem["type"] = emailType
 			}
 		}
 	}

@@ -69,7 +69,7 @@ func TestToUserReplacesMappedFieldsOnly(t *testing.T) {
 	want.Name.GivenName = ""              // absent sub-attribute: cleared
 	want.Name.FamilyName = "New"          //
 	want.DisplayName = "New"              // absent: composed from what is left
-	want.Emails = work("new@example.com") // the email field owns the list
+	want.Emails = work("New@Example.com") // the email field owns the list; as sent
 	eq(t, want, u)
 	eq(t, []store.Email{{Value: "old@example.com", Type: "work", Primary: true}, {Value: "other@example.com", Type: "home"}},
 		before.Emails, "the caller's slice")
@@ -436,7 +436,7 @@ func TestEmailFallbacks(t *testing.T) {
 			map[string]any{"value": "a@example.com"}, map[string]any{"value": "b@example.com", "primary": true}}}, "b@example.com", "work"},
 		{"only a home email", map[string]any{"userName": "u", "emails": []any{
 			map[string]any{"value": "h@example.com", "type": "home"}}}, "h@example.com", "home"},
-		{"no emails, email-shaped userName", map[string]any{"userName": "Erin@Example.com"}, "erin@example.com", "work"},
+		{"no emails, email-shaped userName", map[string]any{"userName": "Erin@Example.com"}, "Erin@Example.com", "work"},
 		{"work email wins over primary home", map[string]any{"userName": "u", "emails": []any{
 			map[string]any{"value": "h@example.com", "type": "home", "primary": true}, map[string]any{"value": "w@example.com", "type": "work"}}}, "w@example.com", "work"},
 	}

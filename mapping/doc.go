@@ -48,9 +48,12 @@
 //
 // Okta and Entra return the default tables as fresh values a host may
 // change (add rows, drop rows, switch transforms) before calling New.
-// Both trim every string; both lower-case the email host field; neither
-// changes userName beyond trimming, because IdPs compare the userName they
-// read back with their own. Both compose displayName from the given and
+// Both trim every string and change nothing else: userName and the email
+// are stored and returned as sent, because IdPs compare what they read
+// back with what they sent (Okta's CRUD certification compares
+// emails[0].value byte for byte); the store and package linking compare
+// emails case-insensitively. An email's type is returned as sent ("home"
+// stays "home", never rewritten to the row's "work"). Both compose displayName from the given and
 // family name when the IdP sends none. In both, userName and the work
 // email are required: a user without them cannot be invited.
 //
@@ -63,7 +66,7 @@
 //	name.givenName                firstName (user.firstName)     givenName        first name
 //	name.familyName               lastName (user.lastName)       familyName       last name
 //	displayName                   displayName                    displayName      name shown in the host; composed if absent
-//	emails[type eq "work"].value  email (user.email)             email            the member's email, lower-cased; required
+//	emails[type eq "work"].value  email (user.email)             email            the member's email, as sent; required
 //	locale                        locale                         locale           language and region, as en-US
 //
 // Microsoft Entra ID (default attribute mappings of a non-gallery app;
@@ -79,7 +82,7 @@
 //	name.formatted                Join(" ", givenName, surname)  formattedName      full name
 //	title                         jobTitle                       title              job title
 //	preferredLanguage             preferredLanguage              preferredLanguage  language, as en-US
-//	emails[type eq "work"].value  mail                           email              the member's email, lower-cased; required
+//	emails[type eq "work"].value  mail                           email              the member's email, as sent; required
 //	ent:employeeNumber            employeeId                     employeeNumber     HR number
 //	ent:department                department                     department         department
 //	ent:costCenter                (not mapped by default)        costCenter         cost centre

@@ -62,14 +62,14 @@ func Example_customTable() {
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(m.ToSCIM(u))
 	// Output:
-	// Ann.Lee@example.com <ann.lee@example.com> "Ann Lee" title="Engineer" extra=map[seats:3 tier:basic]
+	// Ann.Lee@example.com <Ann.Lee@Example.com> "Ann Lee" title="Engineer" extra=map[seats:3 tier:basic]
 	// {
 	//   "displayName": "Ann Lee",
 	//   "emails": [
 	//     {
 	//       "primary": true,
 	//       "type": "work",
-	//       "value": "ann.lee@example.com"
+	//       "value": "Ann.Lee@Example.com"
 	//     }
 	//   ],
 	//   "name": {
@@ -150,7 +150,7 @@ func ExampleOkta() {
 	// name.givenName                 givenName    required=false [trim]
 	// name.familyName                familyName   required=false [trim]
 	// displayName                    displayName  required=false [trim composeDisplayName]
-	// emails[type eq "work"].value   email        required=true  [trim lower]
+	// emails[type eq "work"].value   email        required=true  [trim]
 	// locale                         locale       required=false [trim]
 }
 

@@ -8,8 +8,9 @@ const WorkEmail = `emails[type eq "work"].value`
 
 // Okta returns the default table for Okta (see the package documentation
 // for the attribute table). userName is kept as Okta sends it (trimmed),
-// because Okta compares the userName it reads back with its own; the
-// email host field is lower-cased. Okta's custom attributes need an
+// because Okta compares the userName it reads back with its own, and so
+// is the email (Okta's CRUD certification compares emails[0].value byte
+// for byte; the store and linking compare emails case-insensitively). Okta's custom attributes need an
 // Extension and rows added by the host. Each call returns a fresh Table
 // the caller may modify.
 func Okta() Table {
@@ -19,7 +20,7 @@ func Okta() Table {
 		{SCIM: "name.givenName", Field: FieldGivenName, Transforms: []Transform{Trim()}},
 		{SCIM: "name.familyName", Field: FieldFamilyName, Transforms: []Transform{Trim()}},
 		{SCIM: "displayName", Field: FieldDisplayName, Transforms: []Transform{Trim(), ComposeDisplayName()}},
-		{SCIM: WorkEmail, Field: FieldEmail, Required: true, Transforms: []Transform{Trim(), Lower()}},
+		{SCIM: WorkEmail, Field: FieldEmail, Required: true, Transforms: []Transform{Trim()}},
 		{SCIM: "locale", Field: FieldLocale, Transforms: []Transform{Trim()}},
 	}}
 }
@@ -40,7 +41,7 @@ func Entra() Table {
 		{SCIM: "name.formatted", Field: FieldFormattedName, Transforms: trim()},
 		{SCIM: "title", Field: FieldTitle, Transforms: trim()},
 		{SCIM: "preferredLanguage", Field: FieldPreferredLanguage, Transforms: trim()},
-		{SCIM: WorkEmail, Field: FieldEmail, Required: true, Transforms: []Transform{Trim(), Lower()}},
+		{SCIM: WorkEmail, Field: FieldEmail, Required: true, Transforms: []Transform{Trim()}},
 		{SCIM: ent("employeeNumber"), Field: FieldEmployeeNumber, Transforms: trim()},
 		{SCIM: ent("department"), Field: FieldDepartment, Transforms: trim()},
 		{SCIM: ent("costCenter"), Field: FieldCostCenter, Transforms: trim()},

@@ -63,10 +63,10 @@ func TestOktaPreset(t *testing.T) {
 			Name:        store.Name{GivenName: "Test", FamilyName: "User"},
 			DisplayName: "Test User",
 			Locale:      "en-US",
-			Emails:      work("test.user@example.com"), // lower-cased
+			Emails:      work("Test.User@example.com"), // as sent, compared case-insensitively
 		},
 	}, {
-		name:  "upper-case and padded email is trimmed and lower-cased, userName is not",
+		name:  "upper-case and padded email is trimmed and kept as sent, as is userName",
 		table: mapping.Okta(),
 		file:  "create_user_uppercase_email.json",
 		want: store.User{
@@ -75,7 +75,7 @@ func TestOktaPreset(t *testing.T) {
 			Name:        store.Name{GivenName: "Alice", FamilyName: "Smith"},
 			DisplayName: "Alice Smith",
 			Locale:      "en-GB",
-			Emails:      work("alice.smith@example.com"),
+			Emails:      work("ALICE.Smith@Example.COM"),
 		},
 	}, {
 		name:  "missing displayName is composed from the trimmed given and family name",
@@ -155,7 +155,7 @@ func TestEntraPreset(t *testing.T) {
 			DisplayName:       "Jane Smith",
 			Title:             "Tour Guide",
 			PreferredLanguage: "en-US",
-			Emails:            work("jane.smith@contoso.example"),
+			Emails:            work("Jane.Smith@Contoso.example"),
 			Enterprise: store.Enterprise{
 				EmployeeNumber: "701984",
 				Department:     "Tour Operations",
@@ -170,7 +170,7 @@ func TestEntraPreset(t *testing.T) {
 			ExternalID:  "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef",
 			Name:        store.Name{GivenName: "givenName", FamilyName: "familyName", Formatted: "givenName familyName"},
 			DisplayName: "givenName familyName",
-			Emails:      work("test_user_fd0ea19b@contoso.example"),
+			Emails:      work("Test_User_fd0ea19b@contoso.example"),
 		},
 	}, {
 		name: "nulls everywhere: cleared, displayName composed, primary \"True\"",
@@ -180,7 +180,7 @@ func TestEntraPreset(t *testing.T) {
 			ExternalID:  "mnull",
 			Name:        store.Name{GivenName: "Max", FamilyName: "Null"},
 			DisplayName: "Max Null",
-			Emails:      work("max.null@contoso.example"),
+			Emails:      work("MAX.NULL@CONTOSO.EXAMPLE"),
 		},
 	}, {
 		name: "manager sent as a bare id, all enterprise fields, a second email",
@@ -317,7 +317,7 @@ func TestEntraPatchFlow(t *testing.T) {
 	next := u.Clone()
 	noErr(t, m.ToUser(res, &next))
 	want := u.Clone()
-	want.Emails = work("jane.jones@contoso.example")
+	want.Emails = work("Jane.Jones@Contoso.example")
 	want.Name.FamilyName = "Jones"
 	want.Enterprise.EmployeeNumber = "701985"
 	want.Enterprise.ManagerID = ""

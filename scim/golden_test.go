@@ -44,7 +44,7 @@ func TestGoldenStateOktaLifecycle(t *testing.T) {
 	page, err := e.st.ListUsers(context.Background(), testAccount, store.Query{Count: 10})
 	require.NoError(t, err)
 	assert.Equal(t, 1, page.Total, "duplicate and re-provision POSTs must not create users")
-	assert.Equal(t, []string{"test.user@example.com"}, e.sentInvites(t), "the new user is invited once")
+	assert.Equal(t, []string{"Test.User@example.com"}, e.sentInvites(t), "the new user is invited once, at the address as sent")
 }
 
 // TestConcurrentPatchesWithoutIfMatch: 640 PATCHes without If-Match on one
