@@ -133,6 +133,7 @@ func TestRegisteredMapperAndUnknownIdP(t *testing.T) {
 	a.IdP = "onelogin" // written behind linking's back
 	_, err = m.st.UpdateAccount(ctx, a)
 	require.NoError(t, err)
+	m.h.ForgetAccount(id)
 	status, _, resp = send(t, m.base, token, http.MethodPost, "/Users", `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"u@example.com","emails":[{"value":"u@example.com"}]}`)
 	assert.Equal(t, http.StatusInternalServerError, status)
 	assert.Contains(t, resp, `identity provider \"onelogin\" is not configured`)
