@@ -198,7 +198,8 @@ func (r *Recorder) Flush(ctx context.Context) error { return r.flush(ctx, true) 
 // account, method, path kind, status, token and User-Agent into one entry
 // whose Count is their number and Latency their mean; every other entry
 // is kept as it is. Text fields are truncated. Entries without an
-// AccountID are ignored.
+// AccountID are ignored. The entry's TokenID counts as used at its Time
+// (see TokenUsed).
 func (r *Recorder) Record(e store.ActivityEntry) {
 	if e.AccountID == "" {
 		return
@@ -215,10 +216,20 @@ func (r *Recorder) Record(e store.ActivityEntry) {
 	e.UserAgent = truncate(e.UserAgent, maxUserAgent)
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if e.TokenID != "" && e.Kind == store.ActivitySCIM {
+		r.tokenUsedLocked(e.AccountID, e.TokenID, e.Time)
+	}
 	if e.Kind == store.ActivitySCIM && (e.Method == "GET" || e.Method == "HEAD") && e.Status < 400 {
 		path := e.Path
-		if e.ResourceID != "" {
-			path = strings.Replace(path, e.ResourceID, "{id}", 1) // one entry for every read by id
+		if e.ResourceID != "" { // one entry for every read by id
+			switch e.ResourceType {
+			case "User":
+				path = "/Users/{id}"
+			case "Group":
+				path = "/Groups/{id}"
+			default:
+				path = strings.Replace(path, e.ResourceID, "{id}", 1)
+			}
 		}
 		k := readKey{account: e.AccountID, method: e.Method, path: path, resourceType: e.ResourceType,
 			token: e.TokenID, userAgent: e.UserAgent, status: e.Status, minute: e.Time.Unix() / 60}
@@ -247,12 +258,20 @@ func (r *Recorder) Record(e store.ActivityEntry) {
 // TokenUsed notes that the token authenticated a request at at. It is
 // kept in memory; the store learns of it at most once per token-use
 // interval (a minute by default), never once per request.
+//
+// Record notes the use of an entry's TokenID itself: call TokenUsed only
+// for uses that are not recorded.
 func (r *Recorder) TokenUsed(accountID, tokenID string, at time.Time) {
+	r.mu.Lock()
+	r.tokenUsedLocked(accountID, tokenID, at)
+	r.mu.Unlock()
+}
+
+func (r *Recorder) tokenUsedLocked(accountID, tokenID string, at time.Time) {
 	if r.usage == nil || tokenID == "" {
 		return
 	}
 	k := tokenKey{accountID, tokenID}
-	r.mu.Lock()
 	if u := r.tokens[k]; u != nil {
 		if at.After(u.latest) {
 			u.latest = at
@@ -260,7 +279,6 @@ func (r *Recorder) TokenUsed(accountID, tokenID string, at time.Time) {
 	} else {
 		r.tokens[k] = &tokenUse{latest: at}
 	}
-	r.mu.Unlock()
 }
 
 // Dropped returns how many entries were dropped because too many were

@@ -9,13 +9,13 @@ import (
 )
 
 // ActivityRecorder receives the outcome of every authenticated SCIM
-// request (the account's activity log) and the tokens' use. Both methods
-// are called on the request's goroutine, after the answer is written, and
-// must return at once: *activity.Recorder collects in memory and writes to
-// the store in batches from its own goroutine.
+// request (the account's activity log; the entry's TokenID is the token
+// used). Record is called on the request's goroutine, after the answer is
+// written, and must return at once: *activity.Recorder collects in memory
+// and writes to the store in batches from its own goroutine, and keeps
+// the tokens' last use from the entries.
 type ActivityRecorder interface {
 	Record(e store.ActivityEntry)
-	TokenUsed(accountID, tokenID string, at time.Time)
 }
 
 // WithActivity records every authenticated request's outcome in r: time,
@@ -24,8 +24,7 @@ type ActivityRecorder interface {
 // User-Agent, and the token's id (never the token, the Authorization
 // header or the body). Requests refused before an account is known (a
 // missing or unknown token) have no account to be logged in; they are
-// counted nowhere but the debug log. r also learns each token's last use.
-// A nil r records nothing.
+// counted nowhere but the debug log. A nil r records nothing.
 func WithActivity(r ActivityRecorder) Option {
 	return func(c *config) { c.activity = r }
 }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -31,9 +30,6 @@ func newActivityEnv(t *testing.T) (*env, *activity.Recorder) {
 type activityProxy struct{ r **activity.Recorder }
 
 func (p activityProxy) Record(e store.ActivityEntry) { (*p.r).Record(e) }
-func (p activityProxy) TokenUsed(a, tok string, at time.Time) {
-	(*p.r).TokenUsed(a, tok, at)
-}
 
 func TestActivityRecordsOutcomes(t *testing.T) {
 	e, rec := newActivityEnv(t)

@@ -80,6 +80,7 @@ func benchActivity(b *testing.B, st store.Store) {
 		b.Fatal(err)
 	}
 
+	seq := 0 // request number, across the runs of a sub-benchmark (unique userNames)
 	paired := func(b *testing.B, req func(i int) (method, target, body string, want int)) {
 		var tOff, tOn time.Duration
 		i := 0
@@ -89,7 +90,8 @@ func benchActivity(b *testing.B, st store.Store) {
 				if (i+k)%2 == 1 {
 					h, t = on, &tOn
 				}
-				method, target, body, want := req(2*i + k)
+				seq++
+				method, target, body, want := req(seq)
 				r := httptest.NewRequest(method, target, strings.NewReader(body))
 				r.Header.Set("Authorization", "Bearer "+secret)
 				r.Header.Set("User-Agent", "Okta SCIM Client 1.0.0")

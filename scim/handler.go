@@ -184,9 +184,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	account, tokenID = acct.ID, tok
 	path = canonicalPath(strings.TrimSuffix(r.URL.Path, "/"))
-	if h.activity != nil {
-		h.activity.TokenUsed(acct.ID, tokenID, start)
-	}
 	if e := h.allow(acct.ID); e != nil {
 		writeError(rec, e)
 		return
