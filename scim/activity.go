@@ -62,6 +62,9 @@ func (h *Handler) recordActivity(r *http.Request, rec *recorder, start time.Time
 			}
 		}
 	}
+	if e.Name == "" {
+		e.Name = rec.resName // a PATCH names no userName: the record answered does
+	}
 	if rec.err != nil {
 		e.SCIMType, e.Detail = rec.err.ScimType, rec.err.Detail
 	}

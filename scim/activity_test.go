@@ -46,6 +46,22 @@ func TestActivityRecordsOutcomes(t *testing.T) {
 
 	got, err := e.st.ListActivity(context.Background(), testAccount, store.ActivityQuery{})
 	require.NoError(t, err)
+	var annID string
+	for _, g := range got {
+		if g.Status == http.StatusCreated {
+			annID = g.ResourceID
+		}
+	}
+	status, _, body = e.do(t, "PATCH", "/Users/"+annID, `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}`)
+	require.Equal(t, http.StatusOK, status, body)
+	require.NoError(t, rec.Flush(context.Background()))
+	patched, err := e.st.ListActivity(context.Background(), testAccount, store.ActivityQuery{Search: "ann@example.com"})
+	require.NoError(t, err)
+	require.Len(t, patched, 2, "the PATCH, which carries no userName, is found by the user's userName too")
+	assert.Equal(t, "PATCH", patched[0].Method)
+
+	got, err = e.st.ListActivity(context.Background(), testAccount, store.ActivityQuery{Before: patched[0].ID})
+	require.NoError(t, err)
 	require.Len(t, got, 3, "two writes one by one, three reads as one entry: %+v", got)
 	var created, refused, reads store.ActivityEntry
 	for _, g := range got {

@@ -442,8 +442,8 @@ type recorder struct {
 	wrote bool
 	// err is the SCIM error answered, resID the id of the resource
 	// answered (for the activity log).
-	err   *apiError
-	resID string
+	err            *apiError
+	resID, resName string
 }
 
 func (w *recorder) WriteHeader(code int) {

@@ -111,6 +111,9 @@ func (h *Handler) common(doc map[string]any, resourceType, id, externalID string
 // writeUser answers with u, its groups and its ETag; a 201 also gets the
 // Location header.
 func (h *Handler) writeUser(w http.ResponseWriter, q *request, status int, u store.User) {
+	if rec, ok := w.(*recorder); ok {
+		rec.resName = u.UserName
+	}
 	groups, err := h.userGroups(q.ctx(), q.acct.ID, u)
 	if err != nil {
 		writeError(w, h.translate(q.ctx(), err, userWhat(u.ID)))
@@ -121,6 +124,9 @@ func (h *Handler) writeUser(w http.ResponseWriter, q *request, status int, u sto
 
 // writeGroup answers with g and its members.
 func (h *Handler) writeGroup(w http.ResponseWriter, status int, g store.Group, members []string) {
+	if rec, ok := w.(*recorder); ok {
+		rec.resName = g.DisplayName
+	}
 	h.writeResource(w, status, "Groups", g.ID, g.Version, h.groupDoc(g, members))
 }
 
