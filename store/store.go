@@ -59,7 +59,11 @@ type Tokens interface {
 	ListTokens(ctx context.Context, accountID string) ([]Token, error)
 
 	// RevokeToken deletes the token; ErrNotFound if the account has no
-	// token with that id. A revoked token stops authenticating at once.
+	// token with that id. A revoked token stops authenticating at once as
+	// far as the store is concerned: TokenByHash no longer finds it. (The
+	// SCIM handler caches verified tokens for a few seconds; revoke
+	// through linking.Service.RevokeToken to drop its cache entry at once,
+	// see scim.WithTokenCache.)
 	RevokeToken(ctx context.Context, accountID, tokenID string) error
 }
 
