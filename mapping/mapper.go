@@ -254,3 +254,55 @@ func (m *Mapper) Maps(scimPath string) (in, out bool) {
 	}
 	return in, out
 }
+
+// Attribute is one SCIM attribute a Mapper reads or writes, as Attributes
+// lists it for discovery (/Schemas).
+type Attribute struct {
+	// URN is the extension schema holding the attribute; empty for the
+	// core User schema.
+	URN string
+	// Name is the top-level attribute and Sub its sub-attribute (empty
+	// for a simple attribute or a whole complex value), in canonical
+	// spelling.
+	Name, Sub string
+	// In: a row reads it from requests into a host field. Out: a row
+	// writes it into responses. Required: a row requires it on requests.
+	In, Out, Required bool
+}
+
+// Attributes lists the SCIM attributes the table reads or writes, one
+// entry per (URN, Name, Sub), in table order. A value-filtered row
+// (emails[type eq "work"].value) lists its sub-attribute and, as it is
+// written into responses too, the filter's sub-attribute (type); the email
+// row also lists emails.primary and emails.type, which ToSCIM writes. The
+// SCIM layer publishes exactly these on /Schemas.
+func (m *Mapper) Attributes() []Attribute {
+	var out []Attribute
+	add := func(urn, name, sub string, in, o, req bool) {
+		for i := range out {
+			a := &out[i]
+			if a.URN == urn && strings.EqualFold(a.Name, name) && strings.EqualFold(a.Sub, sub) {
+				a.In, a.Out, a.Required = a.In || in, a.Out || o, a.Required || req
+				return
+			}
+		}
+		out = append(out, Attribute{URN: urn, Name: name, Sub: sub, In: in, Out: o, Required: req})
+	}
+	rows := func(rs []row, in bool) {
+		for i := range rs {
+			r := &rs[i]
+			p := r.scim
+			add(p.urn, p.attr, p.sub, in, !in, in && r.required)
+			if p.filtered && p.fAttr != "" {
+				add(p.urn, p.attr, p.fAttr, in, !in, false)
+			}
+			if r.kind == fkEmail {
+				add(p.urn, p.attr, "type", in, !in, false)
+				add(p.urn, p.attr, "primary", in, !in, false)
+			}
+		}
+	}
+	rows(m.in, true)
+	rows(m.out, false)
+	return out
+}

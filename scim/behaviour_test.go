@@ -194,7 +194,7 @@ func TestServiceProviderConfigTellsTheTruth(t *testing.T) {
 	require.Len(t, spc.AuthenticationSchemes, 1)
 	assert.Equal(t, "oauthbearertoken", spc.AuthenticationSchemes[0].Type)
 
-	for _, p := range []string{"/Schemas", "/ResourceTypes", "/Schemas/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"} {
+	for _, p := range []string{"/Schemas", "/ResourceTypes", "/Schemas/urn:ietf:params:scim:schemas:core:2.0:User"} {
 		status, h, _ := e.do(t, "GET", p, "")
 		assert.Equal(t, http.StatusOK, status, p)
 		assert.Equal(t, "application/scim+json", h.Get("Content-Type"), p)
@@ -525,6 +525,11 @@ func TestDiscoveryLists(t *testing.T) {
 	status, _, body := e.do(t, "GET", "/ResourceTypes/User", "")
 	require.Equal(t, http.StatusOK, status, body)
 	assert.Contains(t, body, `"location":"ResourceTypes/User"`)
+	assert.NotContains(t, body, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+		"the Okta preset maps no enterprise attribute, so the extension is not offered")
+	entra := newEnv(t, "entra")
+	status, _, body = entra.do(t, "GET", "/ResourceTypes/User", "")
+	require.Equal(t, http.StatusOK, status, body)
 	assert.Contains(t, body, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")
 }
 

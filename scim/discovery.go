@@ -121,9 +121,7 @@ func (h *Handler) serveDiscovery(w http.ResponseWriter, q *request, path string)
 		endpoint, resourceType = "ResourceTypes", "ResourceType"
 		docs = q.p.resourceTypeDocs()
 	} else {
-		for _, s := range q.p.schemas {
-			docs = append(docs, s.ToMap())
-		}
+		docs = q.p.schemaDocs()
 	}
 	for _, d := range docs {
 		id, _ := d["id"].(string)
@@ -156,6 +154,9 @@ func (h *Handler) serveDiscovery(w http.ResponseWriter, q *request, path string)
 func (p *profile) resourceTypeDocs() []map[string]any {
 	var exts []any
 	for _, urn := range p.userSchemas[1:] {
+		if !p.publishes(urn) {
+			continue
+		}
 		exts = append(exts, map[string]any{"schema": urn, "required": false})
 	}
 	return []map[string]any{

@@ -35,6 +35,27 @@
 // is refused with a 500 SCIM error naming it (a host misconfiguration),
 // never translated with another mapping.
 //
+// # Discovery
+//
+// /Schemas and /ResourceTypes answer for the account's mapping, and list
+// only what it stores and returns: a core User attribute appears when the
+// mapping has a row writing it into responses (and, of a complex
+// attribute, only the sub-attributes rows write), plus userName, active
+// and groups, which the handler keeps whatever the mapping. The enterprise
+// extension appears only when the mapping maps one of its attributes.
+// "required" is true for userName and for every attribute a row requires
+// (the presets require the work email, so emails is required for them);
+// userName and emails.value say uniqueness "server" (one user per name and
+// per address in an account, compared case-insensitively, so caseExact is
+// false). Everything not listed is dropped on the way in because the
+// mapping has no host field for it (for the Okta preset: nickName, title,
+// addresses, phoneNumbers, ims, photos, entitlements, roles,
+// x509Certificates, name.formatted and the other name parts, the
+// enterprise extension); password is never stored or returned.
+// /ServiceProviderConfig says what the handler does: PATCH supported,
+// filter supported (with maxResults), ETags supported (If-Match is
+// enforced), sort, bulk and changePassword not supported.
+//
 // # What every request goes through
 //
 //  1. Panic recovery: a panic anywhere becomes a logged 500 SCIM error.
