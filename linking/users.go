@@ -72,12 +72,21 @@ func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 // Store uniqueness failures (another user already has the userName or the
 // externalId) are returned wrapped: errors.Is(err, store.ErrConflict) and
 // errors.As(err, new(*store.ConflictError)) still work.
-func (s *Service) ProvisionUser(ctx context.Context, a store.Account, u store.User) (store.User, Outcome, error) {
+func (s *Service) ProvisionUser(ctx context.Context, a store.Account, u store.User, opts ...ProvisionOption) (store.User, Outcome, error) {
 	if err := s.Enabled(a); err != nil {
 		return store.User{}, 0, err
 	}
+	var c provisionConfig
+	for _, o := range opts {
+		o(&c)
+	}
 	accountID := a.ID
 	email := UserEmail(u)
+	if email == "" && len(u.Emails) == 0 && c.emailOptional {
+		// Nothing to link by or invite: stored as an active member.
+		created, err := s.createWithoutEmail(ctx, accountID, u)
+		return created, OutcomeCreated, err
+	}
 	if err := s.checkDomain(a, email); err != nil {
 		return store.User{}, 0, err
 	}
@@ -227,6 +236,38 @@ func applyProfile(dst *store.User, src store.User) {
 // (InvitedAt now, so the store appends the user.invited event that
 // Deliver sends from the feed); a user the IdP sends deactivated is stored
 // suspended with the invite deferred.
+// ProvisionOption configures one ProvisionUser call.
+type ProvisionOption func(*provisionConfig)
+
+type provisionConfig struct{ emailOptional bool }
+
+// EmailOptional lets ProvisionUser store a user who has no email (no
+// emails and a userName that is not an address), as a mapping that does
+// not require one (mapping.Generic) provisions them: such a user is
+// created active and Linked, but is never linked to an existing member or
+// invited by email, because there is no address to do either with. Users
+// with an email go through the rules as always. The SCIM handler passes it
+// for accounts whose mapping does not require an email.
+func EmailOptional() ProvisionOption {
+	return func(c *provisionConfig) { c.emailOptional = true }
+}
+
+// createWithoutEmail stores a user that has no email: active (or
+// suspended when the IdP sends it deactivated), Linked, never invited.
+func (s *Service) createWithoutEmail(ctx context.Context, accountID string, in store.User) (store.User, error) {
+	u := in.Clone()
+	u.ID, u.Linked = "", true
+	if u.State != store.StateSuspended {
+		u.State = store.StateActive
+	}
+	u.InvitedAt, u.RemindedAt, u.AcceptedAt = time.Time{}, time.Time{}, time.Time{}
+	created, err := s.st.CreateUser(ctx, accountID, u)
+	if err != nil {
+		return store.User{}, fmt.Errorf("linking: create user: %w", err)
+	}
+	return created, nil
+}
+
 func (s *Service) createInvited(ctx context.Context, accountID string, in store.User) (store.User, error) {
 	deactivated := in.State == store.StateSuspended
 	u := in.Clone()

@@ -196,6 +196,33 @@ func setExtra(u *store.User, copied *bool, key string, val any) {
 	}
 }
 
+// jsonClone deep-copies a decoded JSON value into the types store.User.Extra
+// holds (json.Number becomes float64), keeping every key as sent.
+func jsonClone(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = jsonClone(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = jsonClone(e)
+		}
+		return out
+	case json.Number:
+		f, err := t.Float64()
+		if err != nil {
+			return t.String()
+		}
+		return f
+	default:
+		return v
+	}
+}
+
 func isBlank(v any) bool {
 	s, ok := v.(string)
 	return v == nil || ok && strings.TrimSpace(s) == ""
@@ -302,6 +329,12 @@ func convertOne(v any, typ string) (any, string) {
 		return nil, ""
 	}
 	switch typ {
+	case typeComplex:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, "must be an object, not " + describe(v)
+		}
+		return jsonClone(m), ""
 	case TypeBoolean:
 		if b, ok := truth(v); ok {
 			return b, ""

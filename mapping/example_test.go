@@ -135,7 +135,7 @@ func ExampleNew() {
 	_, err := mapping.New(table)
 	fmt.Println(err)
 	// Output:
-	// mapping: row 7 ("emails.value" -> "nickName"): SCIM attribute "emails" is multi-valued: select one element with a filter, as in emails[type eq "work"].value
+	// mapping: row 7 ("emails.value" -> "nickName"): SCIM attribute "emails" is multi-valued: select one element with a filter, as in emails[type eq "work"].value, or map the whole attribute to an extra field
 	// mapping: row 8 ("nickName" -> "displayName"): host field "displayName" is already written by row 4
 }
 

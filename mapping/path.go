@@ -179,10 +179,14 @@ func (ss *schemaSet) parsePath(raw string) (path, string) {
 		if hasFilter || hasSub {
 			return path{}, "SCIM attribute " + strconv.Quote(def.name) + " has no sub-attributes"
 		}
+	case !hasFilter && !hasSub:
+		// The whole complex value (every element of a multi-valued one),
+		// as sent: only an extra field can hold it (checked by New).
+		p.multi = def.multi
 	case def.multi:
 		if !hasFilter {
 			return path{}, "SCIM attribute " + strconv.Quote(def.name) +
-				" is multi-valued: select one element with a filter, as in " + def.name + "[type eq \"work\"].value"
+				" is multi-valued: select one element with a filter, as in " + def.name + "[type eq \"work\"].value, or map the whole attribute to an extra field"
 		}
 		if !hasSub {
 			return path{}, "SCIM path must name a sub-attribute after the filter, as in " + def.name + "[...].value"

@@ -61,3 +61,52 @@ func Entra() Table {
 		{SCIM: `addresses[type eq "work"].country`, Field: ExtraField("country"), Transforms: trim()},
 	}}
 }
+
+// Generic returns the full-fidelity table for any SCIM client (and the
+// RFC 7643/7644 compliance suites): every core User attribute of RFC 7643
+// section 4.1 and the whole enterprise extension (section 4.3) are stored
+// and returned exactly as sent, nothing trimmed or rewritten; multi-valued
+// attributes (emails, phoneNumbers, ims, photos, addresses, entitlements,
+// roles, x509Certificates) keep every element with its type, primary and
+// display. Only userName is required: a user without an email is
+// provisioned, but cannot be linked to an existing member or invited by
+// email (there is no address to do either with). The primary email (else
+// the first, else an email-shaped userName) is also the user's email for
+// linking, domains and uniqueness. Each call returns a fresh Table the
+// caller may modify.
+func Generic() Table {
+	ent := func(attr string) string { return store.EnterpriseURN + ":" + attr }
+	rows := []Row{
+		{SCIM: "userName", Field: FieldUserName, Required: true},
+		{SCIM: "externalId", Field: FieldExternalID},
+		{SCIM: "name.formatted", Field: FieldFormattedName},
+		{SCIM: "name.familyName", Field: FieldFamilyName},
+		{SCIM: "name.givenName", Field: FieldGivenName},
+		{SCIM: "name.middleName", Field: FieldMiddleName},
+		{SCIM: "name.honorificPrefix", Field: FieldHonorificPrefix},
+		{SCIM: "name.honorificSuffix", Field: FieldHonorificSuffix},
+		{SCIM: "displayName", Field: FieldDisplayName},
+		{SCIM: "nickName", Field: FieldNickName},
+		{SCIM: "profileUrl", Field: ExtraField("profileUrl")},
+		{SCIM: "title", Field: FieldTitle},
+		{SCIM: "userType", Field: FieldUserType},
+		{SCIM: "preferredLanguage", Field: FieldPreferredLanguage},
+		{SCIM: "locale", Field: FieldLocale},
+		{SCIM: "timezone", Field: FieldTimezone},
+		// The primary email drives linking (In only); the whole list,
+		// every element as sent, is what is returned.
+		{SCIM: `emails[primary eq true].value`, Field: FieldEmail, Direction: In},
+		{SCIM: "emails", Field: ExtraField("emails")},
+		{SCIM: ent("employeeNumber"), Field: FieldEmployeeNumber},
+		{SCIM: ent("costCenter"), Field: FieldCostCenter},
+		{SCIM: ent("organization"), Field: FieldOrganization},
+		{SCIM: ent("division"), Field: FieldDivision},
+		{SCIM: ent("department"), Field: FieldDepartment},
+		{SCIM: ent("manager.value"), Field: FieldManagerID, Direction: In},
+		{SCIM: ent("manager"), Field: ExtraField("manager")},
+	}
+	for _, multi := range []string{"phoneNumbers", "ims", "photos", "addresses", "entitlements", "roles", "x509Certificates"} {
+		rows = append(rows, Row{SCIM: multi, Field: ExtraField(multi)})
+	}
+	return Table{Rows: rows}
+}

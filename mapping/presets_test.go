@@ -326,3 +326,32 @@ func TestEntraPatchFlow(t *testing.T) {
 		t.Errorf("patched user differs (got, want): %q", d)
 	}
 }
+
+func TestGenericPreset(t *testing.T) {
+	m, err := mapping.New(mapping.Generic())
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, a := range m.Attributes() {
+		if a.Out {
+			seen[a.Name] = true
+		}
+		if a.Name == "emails" && a.Required {
+			t.Error("the generic preset must not require an email")
+		}
+	}
+	for _, name := range []string{"userName", "name", "displayName", "nickName", "profileUrl", "title", "userType",
+		"preferredLanguage", "locale", "timezone", "emails", "phoneNumbers", "ims", "photos", "addresses",
+		"entitlements", "roles", "x509Certificates", "employeeNumber", "costCenter", "organization", "division",
+		"department", "manager"} {
+		if !seen[name] {
+			t.Errorf("the generic preset does not return %s", name)
+		}
+	}
+	u := store.User{UserName: "only-a-name"}
+	if err := m.ToUser(map[string]any{"userName": "only-a-name"}, &u); err != nil {
+		t.Fatalf("a user with only a userName: %v", err)
+	}
+	mappingtest.AssertRoundTrip(t, m, u)
+}

@@ -22,6 +22,9 @@ type profile struct {
 	// mapsExternalID is whether the mapping table maps externalId itself;
 	// if not, the handler keeps it (it is the IdP's link to the user).
 	mapsExternalID bool
+	// emailRequired is whether the mapping requires an email; if not,
+	// users without one are provisioned (linking.EmailOptional).
+	emailRequired bool
 
 	userSchemas []string         // schema URNs a user resource lists
 	users       scimpatch.Schema // User with its extensions: validation, PATCH
@@ -43,6 +46,15 @@ func newProfile(name string, m *mapping.Mapper) (*profile, error) {
 	}
 	p := &profile{name: name, mapper: m, userSchemas: []string{userSchemaURN}}
 	p.mapsExternalID, _ = m.Maps("externalId")
+	p.emailRequired = true
+	for _, a := range m.Attributes() {
+		if a.URN == "" && a.Name == "emails" && a.In {
+			p.emailRequired = a.Required
+			if a.Required {
+				break
+			}
+		}
+	}
 	for _, e := range exts {
 		p.userSchemas = append(p.userSchemas, e.ID)
 	}

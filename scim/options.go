@@ -58,8 +58,9 @@ func WithMapper(m *mapping.Mapper) Option { return func(c *config) { c.mapper = 
 // WithMappers registers mappers by IdP name (the registry the handler
 // picks from with each account's store.Account.IdP; names are compared
 // case-insensitively). The presets are registered without it:
-// store.IdPOkta (mapping.Okta()) and store.IdPEntra (mapping.Entra()); a
-// mapper given here under one of those names replaces the preset. Each call adds to the registry; a nil
+// store.IdPOkta (mapping.Okta()), store.IdPEntra (mapping.Entra()) and
+// store.IdPGeneric (mapping.Generic()); a mapper given here under one of
+// those names replaces the preset. Each call adds to the registry; a nil
 // mapper removes the name. An account whose IdP names no registered mapper
 // is answered with a 500 SCIM error saying so (and the handler logs it),
 // never translated with another mapping. List the same names in

@@ -21,6 +21,7 @@ var presets = []struct {
 }{
 	{store.IdPOkta, mapping.Okta},
 	{store.IdPEntra, mapping.Entra},
+	{store.IdPGeneric, mapping.Generic},
 }
 
 // buildProfiles compiles the default mapper (def, else the Okta preset)

@@ -119,7 +119,7 @@ func TestRegisteredMapperAndUnknownIdP(t *testing.T) {
 	hr, err := mapping.New(table)
 	require.NoError(t, err)
 	m := newMulti(t, scim.WithMappers(map[string]*mapping.Mapper{"ACME-HR": hr}))
-	assert.Equal(t, []string{"acme-hr", "entra", "okta"}, m.h.Mappers())
+	assert.Equal(t, []string{"acme-hr", "entra", "generic", "okta"}, m.h.Mappers())
 
 	id, token := m.account(t, "acme-hr")
 	status, _, resp := send(t, m.base, token, http.MethodPost, "/Users",

@@ -35,7 +35,11 @@ func (h *Handler) createUser(w http.ResponseWriter, q *request) {
 	if attrs["active"] == false {
 		u.State = store.StateSuspended // created (or linked) suspended, invite deferred
 	}
-	stored, outcome, err := h.linking.ProvisionUser(ctx, q.acct, u)
+	var opts []linking.ProvisionOption
+	if !q.p.emailRequired {
+		opts = append(opts, linking.EmailOptional())
+	}
+	stored, outcome, err := h.linking.ProvisionUser(ctx, q.acct, u, opts...)
 	if err != nil {
 		writeError(w, h.translate(ctx, err, "user"))
 		return

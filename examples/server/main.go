@@ -55,7 +55,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.seed, "seed", "", "JSON `file` of pre-existing host users and groups")
 	fs.StringVar(&o.store, "store", "memory", "`store`: memory, sqlite:PATH or postgres://...")
 	fs.Float64Var(&o.rate, "rate", scim.DefaultRate, "requests per second per account (0 = unlimited)")
-	fs.StringVar(&o.idp, "idp", "okta", "attribute mapping preset: okta or entra")
+	fs.StringVar(&o.idp, "idp", "okta", "attribute mapping preset: okta, entra or generic (every RFC 7643 User attribute, kept as sent; email optional)")
 	fs.StringVar(&o.account, "account", "default", "host account `id` the token belongs to")
 	fs.StringVar(&o.domains, "allowed-domains", "", "comma-separated email `domains` members may have (added to the seed's)")
 	fs.StringVar(&o.baseURL, "base-url", "", "public SCIM base `URL` for meta.location (default http://ADDR/scim/v2)")
@@ -115,8 +115,10 @@ func run(ctx context.Context, args []string, stdout, logw io.Writer) error {
 		table = mapping.Okta()
 	case "entra":
 		table = mapping.Entra()
+	case "generic":
+		table = mapping.Generic()
 	default:
-		return fmt.Errorf("-idp %q: want okta or entra", o.idp)
+		return fmt.Errorf("-idp %q: want okta, entra or generic", o.idp)
 	}
 	mapper, err := mapping.New(table)
 	if err != nil {
