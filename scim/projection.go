@@ -78,12 +78,49 @@ func (p *profile) parseAttrList(s string) [][]string {
 		return nil
 	}
 	var out [][]string
-	for _, name := range strings.Split(s, ",") {
-		if name = strings.TrimSpace(name); name != "" {
+	for _, name := range splitOutsideBrackets(s) {
+		if name = strings.TrimSpace(stripValueFilters(name)); name != "" {
 			out = append(out, p.splitAttrPath(name))
 		}
 	}
 	return out
+}
+
+// splitOutsideBrackets splits an attributes list at the commas that are
+// not inside a value filter's brackets.
+func splitOutsideBrackets(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '[':
+			depth++
+		case ']':
+			depth = max(depth-1, 0)
+		case ',':
+			if depth == 0 {
+				out = append(out, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, s[start:])
+}
+
+// stripValueFilters reads a value-filtered path leniently as the attribute
+// it filters (RFC 7644 section 3.9 takes attribute names only; some
+// clients send emails[type eq "work"] or emails[type eq "work"].value):
+// the bracketed filter is dropped.
+func stripValueFilters(name string) string {
+	i := strings.IndexByte(name, '[')
+	if i < 0 {
+		return name
+	}
+	j := strings.LastIndexByte(name, ']')
+	if j < i {
+		return name[:i]
+	}
+	return name[:i] + name[j+1:]
 }
 
 // splitAttrPath turns "name.givenName", "urn:...:core:2.0:User:userName",

@@ -4,8 +4,10 @@ import (
 	elimity "github.com/elimity-com/scim"
 
 	"context"
+	"fmt"
 	"net/http"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/scimkit/scimkit/linking"
@@ -144,12 +146,58 @@ func (h *Handler) patchUser(w http.ResponseWriter, q *request, id string) {
 		if err != nil || !changed {
 			return linking.Change{User: cur}, err
 		}
+		if e := q.p.removesRequired(ops, out); e != nil {
+			return linking.Change{}, e
+		}
 		next := cur.Clone()
 		if err := h.toUser(q.p, out, &next); err != nil {
 			return linking.Change{}, err
 		}
 		return linking.Change{User: next, Active: activeOf(out)}, nil
 	})
+}
+
+// removesRequired refuses a PATCH whose remove operation leaves an
+// attribute the account's mapping requires (the presets' emails) without
+// a value: a clear 400 rather than a success that the mapping's
+// fallbacks would quietly undo.
+func (p *profile) removesRequired(ops []elimity.PatchOperation, out map[string]any) *apiError {
+	for i, op := range ops {
+		if !strings.EqualFold(op.Op, "remove") || op.Path == nil {
+			continue
+		}
+		if uri := op.Path.AttributePath.URI(); uri != "" && !strings.EqualFold(uri, userSchemaURN) {
+			continue
+		}
+		name := op.Path.AttributePath.AttributeName
+		if !p.requires(name) || !blank(out[name]) {
+			continue
+		}
+		return errBadRequest("invalidValue", fmt.Sprintf("operation %d: %q is required by this account's attribute mapping and cannot be removed; replace it instead", i+1, name))
+	}
+	return nil
+}
+
+// requires reports whether the mapping requires the core attribute name.
+func (p *profile) requires(name string) bool {
+	for _, a := range p.mapper.Attributes() {
+		if a.URN == "" && a.Required && strings.EqualFold(a.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func blank(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return true
+	case string:
+		return strings.TrimSpace(t) == ""
+	case []any:
+		return len(t) == 0
+	}
+	return false
 }
 
 // updateUser is what PUT and PATCH share: If-Match is checked against the

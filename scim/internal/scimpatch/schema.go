@@ -1,6 +1,7 @@
 package scimpatch
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/elimity-com/scim/schema"
@@ -222,4 +223,18 @@ func (s Schema) resolve(c *container, path, name, subName string) (*container, *
 		return nil, nil, nil, newError(ScimTypeInvalidPath, "%q is not an attribute of %s: %q has no sub-attribute %q", path, s.resource(), a.name, subName)
 	}
 	return c, a, sub, nil
+}
+
+// firstAttr is the alphabetically first attribute name of c, for examples
+// in error details.
+func (c *container) firstAttr() string {
+	names := make([]string, 0, len(c.attrs))
+	for _, a := range c.attrs {
+		names = append(names, a.name)
+	}
+	slices.Sort(names)
+	if len(names) == 0 {
+		return "attribute"
+	}
+	return names[0]
 }

@@ -84,6 +84,13 @@ func (u *userPatch) apply(op scim.PatchOperation) (bool, *Error) {
 
 func (u *userPatch) resolvePath(p *filter.Path) (target, *Error) {
 	path := p.String()
+	if p.ValueExpression == nil && p.SubAttribute == nil && u.s.container(path) != nil {
+		// The filter-parser reads "urn:...:enterprise:2.0:User" as the
+		// attribute "User" of the schema "urn:...:2.0".
+		return target{}, newError(ScimTypeInvalidPath,
+			"%q names a whole schema extension, not an attribute; name its attributes one by one, as in %s:%s",
+			path, path, u.s.container(path).firstAttr())
+	}
 	c := u.s.core
 	if uri := p.AttributePath.URI(); uri != "" {
 		if c = u.s.container(uri); c == nil {
