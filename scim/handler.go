@@ -41,6 +41,7 @@ type Handler struct {
 	log        *slog.Logger
 	hooks      []func(context.Context, Event)
 	activity   ActivityRecorder
+	policies   []Policy
 	maxBody    int64
 	maxResults int
 	baseURL    string
@@ -81,6 +82,7 @@ func New(links *linking.Service, opts ...Option) (*Handler, error) {
 		log:        c.logger,
 		hooks:      c.hooks,
 		activity:   c.activity,
+		policies:   c.policies,
 		maxBody:    c.maxBody,
 		maxResults: c.maxResults,
 		baseURL:    strings.TrimRight(c.baseURL, "/"),

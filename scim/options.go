@@ -30,6 +30,7 @@ type Option func(*config)
 type config struct {
 	mapper     *mapping.Mapper
 	mappers    map[string]*mapping.Mapper
+	policies   []Policy
 	logger     *slog.Logger
 	hooks      []func(context.Context, Event)
 	activity   ActivityRecorder

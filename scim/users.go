@@ -37,6 +37,10 @@ func (h *Handler) createUser(w http.ResponseWriter, q *request) {
 	if attrs["active"] == false {
 		u.State = store.StateSuspended // created (or linked) suspended, invite deferred
 	}
+	if e := h.checkPolicies(ctx, PolicyCheck{AccountID: account, After: u}); e != nil {
+		writeError(w, e)
+		return
+	}
 	var opts []linking.ProvisionOption
 	if !q.p.emailRequired {
 		opts = append(opts, linking.EmailOptional())
@@ -210,7 +214,23 @@ func (h *Handler) updateUser(w http.ResponseWriter, q *request, id string, chang
 		if _, e := checkIfMatch(q.r, cur.Version, what); e != nil {
 			return linking.Change{}, e
 		}
-		return change(cur)
+		c, err := change(cur)
+		if err != nil || len(h.policies) == 0 {
+			return c, err
+		}
+		next := c.User
+		if c.Active != nil && *c.Active != next.Active() {
+			next = next.Clone()
+			if *c.Active {
+				next.State = store.StateActive
+			} else {
+				next.State = store.StateSuspended
+			}
+		}
+		if e := h.checkPolicies(ctx, PolicyCheck{AccountID: account, Before: &cur, After: next}); e != nil {
+			return linking.Change{}, e
+		}
+		return c, nil
 	})
 	if err != nil {
 		writeError(w, h.translate(ctx, err, what))
