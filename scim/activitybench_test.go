@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -27,11 +28,12 @@ import (
 // of request once through a handler without the log and once through one
 // with it, on one store, alternating which goes first, and times each
 // side alone, so that both sides see the same machine load; it reports
-// both and the overhead in percent:
+// both (means and medians) and the overhead in percent:
 //
 //	go test -run '^$' -bench BenchmarkActivityOverhead -count 6 ./scim
 //
-// The bar is overhead-% <= 5.
+// The bar is an overhead of at most 5%. On a machine shared with other
+// work, read median-overhead-%: the means swing with whatever else runs.
 func BenchmarkActivityOverhead(b *testing.B) {
 	b.Run("memstore", func(b *testing.B) { benchActivity(b, memstore.New()) })
 	b.Run("postgres", func(b *testing.B) {
@@ -83,6 +85,7 @@ func benchActivity(b *testing.B, st store.Store) {
 	seq := 0 // request number, across the runs of a sub-benchmark (unique userNames)
 	paired := func(b *testing.B, req func(i int) (method, target, body string, want int)) {
 		var tOff, tOn time.Duration
+		var offs, ons []time.Duration
 		i := 0
 		for b.Loop() {
 			for k := range 2 {
@@ -101,7 +104,13 @@ func benchActivity(b *testing.B, st store.Store) {
 				w := httptest.NewRecorder()
 				start := time.Now()
 				h.ServeHTTP(w, r)
-				*t += time.Since(start)
+				d := time.Since(start)
+				*t += d
+				if h == on {
+					ons = append(ons, d)
+				} else {
+					offs = append(offs, d)
+				}
 				if w.Code != want {
 					b.Fatalf("%s %s: %d, want %d: %s", method, target, w.Code, want, w.Body)
 				}
@@ -112,6 +121,12 @@ func benchActivity(b *testing.B, st store.Store) {
 		b.ReportMetric(float64(tOff.Nanoseconds())/n, "off-ns/req")
 		b.ReportMetric(float64(tOn.Nanoseconds())/n, "on-ns/req")
 		b.ReportMetric(100*(float64(tOn)/float64(tOff)-1), "overhead-%")
+		// Medians resist what a shared machine adds to a few requests
+		// (preemption, another process's burst), which the means do not.
+		mOff, mOn := median(offs), median(ons)
+		b.ReportMetric(float64(mOff.Nanoseconds()), "off-median-ns")
+		b.ReportMetric(float64(mOn.Nanoseconds()), "on-median-ns")
+		b.ReportMetric(100*(float64(mOn)/float64(mOff)-1), "median-overhead-%")
 	}
 	b.Run("GET_by_id", func(b *testing.B) {
 		paired(b, func(int) (string, string, string, int) { return "GET", "/Users/" + u.ID, "", http.StatusOK })
@@ -123,4 +138,13 @@ func benchActivity(b *testing.B, st store.Store) {
 			return "POST", "/Users", fmt.Sprintf(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":%q,"name":{"givenName":"New","familyName":"User"},"emails":[{"primary":true,"value":%q,"type":"work"}],"displayName":"New User","active":true}`, email, email), http.StatusCreated
 		})
 	})
+}
+
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
