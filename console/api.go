@@ -51,6 +51,7 @@ type apiAccount struct {
 	AllowedDomains      []string  `json:"allowedDomains"`
 	SCIMBaseURL         string    `json:"scimBaseUrl"`
 	SetUp               bool      `json:"setUp"`
+	IdP                 string    `json:"idp"`
 	Modified            time.Time `json:"modified,omitzero"`
 }
 
@@ -67,7 +68,7 @@ func (h *Handler) apiAccount(r *http.Request, s Session) (apiAccount, error) {
 	if err != nil {
 		return out, err
 	}
-	out.ProvisioningEnabled, out.Modified = a.ProvisioningEnabled, a.Modified
+	out.ProvisioningEnabled, out.Modified, out.IdP = a.ProvisioningEnabled, a.Modified, a.IdP
 	out.SetUp = a.ProvisioningEnabled || len(toks) > 0
 	if a.AllowedDomains != nil {
 		out.AllowedDomains = a.AllowedDomains
@@ -106,10 +107,10 @@ func (h *Handler) apiPostSetup(w http.ResponseWriter, r *http.Request, s Session
 	}
 	p, ok := idpByKey(in.IdP)
 	if !ok {
-		h.apiFail(w, r, inputError{`"idp" must be "okta", "entra" or "other"`})
+		h.apiFail(w, r, inputError{`"idp" must be "okta", "entra" or "generic"`})
 		return
 	}
-	secret, err := h.cfg.Links.EnableProvisioning(r.Context(), s.AccountID, s.Member, p.Name)
+	secret, err := h.cfg.Links.EnableProvisioning(r.Context(), s.AccountID, s.Member, p.Name, linking.ForIdP(p.Key))
 	h.recordAdmin(r.Context(), r, s, "turned provisioning on for "+p.Name+" and created a token", err)
 	if err != nil {
 		h.apiFail(w, r, err)
@@ -139,6 +140,33 @@ func (h *Handler) apiPutSync(w http.ResponseWriter, r *http.Request, s Session) 
 		_, err = h.cfg.Links.PauseProvisioning(r.Context(), s.AccountID, s.Member)
 		h.recordAdmin(r.Context(), r, s, "paused sync with the identity provider", err)
 	}
+	if err != nil {
+		h.apiFail(w, r, err)
+		return
+	}
+	h.apiGetSetup(w, r, s)
+}
+
+// apiPutIdP: {"idp": "okta"|"entra"|"generic"} changes the account's
+// identity provider (and so the mapping its requests are read with).
+func (h *Handler) apiPutIdP(w http.ResponseWriter, r *http.Request, s Session) {
+	if !h.mustAdmin(w, r, s) {
+		return
+	}
+	var in struct {
+		IdP string `json:"idp"`
+	}
+	if err := decode(r, &in); err != nil {
+		h.apiFail(w, r, err)
+		return
+	}
+	p, ok := idpByKey(in.IdP)
+	if !ok {
+		h.apiFail(w, r, inputError{`"idp" must be "okta", "entra" or "generic"`})
+		return
+	}
+	err := h.cfg.Links.SetIdP(r.Context(), s.AccountID, s.Member, p.Key)
+	h.recordAdmin(r.Context(), r, s, "chose "+p.Name+" as the identity provider", err)
 	if err != nil {
 		h.apiFail(w, r, err)
 		return

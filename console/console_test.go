@@ -80,6 +80,20 @@ func TestPauseResume(t *testing.T) {
 	status, _ = w.scimReq(t, token, "GET", "/Users", "")
 	assert.Equal(t, http.StatusOK, status, "the same token works again")
 	assert.Contains(t, p.body, "Tenant URL", "Entra's words")
+	a, err := w.st.GetAccount(context.Background(), acct)
+	require.NoError(t, err)
+	assert.Equal(t, store.IdPEntra, a.IdP, "the choice is kept with the account (it picks the SCIM mapping)")
+
+	p = w.as(t, "owner", "POST", "/admin/idp", url.Values{"idp": {"okta"}})
+	assert.Contains(t, p.body, "Identity provider saved")
+	assert.Contains(t, p.body, "Profile Editor", "Okta's steps now")
+	a, _ = w.st.GetAccount(context.Background(), acct)
+	assert.Equal(t, store.IdPOkta, a.IdP)
+	status, out := w.api(t, "owner", "PUT", "/admin/api/idp", map[string]string{"idp": "generic"})
+	require.Equal(t, http.StatusOK, status)
+	assert.Equal(t, "generic", out["idp"])
+	status, _ = w.api(t, "member", "PUT", "/admin/api/idp", map[string]string{"idp": "okta"})
+	assert.Equal(t, http.StatusForbidden, status)
 }
 
 func TestCrossSiteRefused(t *testing.T) {
@@ -119,6 +133,7 @@ func TestMemberCannotChangeAnything(t *testing.T) {
 	}{
 		{"/admin/setup", url.Values{"idp": {"okta"}}},
 		{"/admin/sync", url.Values{"sync": {"pause"}}},
+		{"/admin/idp", url.Values{"idp": {"entra"}}},
 		{"/admin/tokens", url.Values{"idp": {"okta"}}},
 		{"/admin/tokens/" + toks[0].ID + "/revoke", url.Values{}},
 		{"/admin/domains", url.Values{"domains": {"acme.com"}}},

@@ -13,7 +13,9 @@
 // lines of plain JS add copy buttons):
 //
 //   - Overview: "Set up hosted provisioning" with the identity provider
-//     (Okta, Microsoft Entra ID, another SCIM client); then the sync
+//     (Okta, Microsoft Entra ID, another SCIM client: kept as the
+//     account's store.Account.IdP, which picks the SCIM handler's mapping,
+//     and changeable later); then the sync
 //     switch (pause and resume without touching tokens), the SCIM base
 //     URL, the domain checks and the IdP's setup steps.
 //   - The token page: the base URL and the bearer token, shown once with
@@ -33,7 +35,7 @@
 //     by "errors only" and by user, and the admin actions taken here.
 //
 // JSON API, under api/ of the same handler (same session, same role
-// check): GET and POST api/setup, PUT api/sync, GET and POST api/tokens,
+// check): GET and POST api/setup, PUT api/sync, PUT api/idp, GET and POST api/tokens,
 // DELETE api/tokens/{id}, GET and PUT api/domains (with "dryRun" for the
 // preflight), GET api/groups, PUT api/groups/{id}, GET api/members, POST
 // api/members/{id}/resend, GET api/activity. Errors are

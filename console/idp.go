@@ -2,7 +2,9 @@ package console
 
 // IdP is an identity provider the console has setup steps for.
 type IdP struct {
-	// Key is the form value: "okta", "entra" or "other".
+	// Key is the form value and the name stored as the account's IdP
+	// (store.Account.IdP, which picks the SCIM handler's mapping):
+	// store.IdPOkta, store.IdPEntra or store.IdPGeneric.
 	Key string
 	// Name is shown to the admin.
 	Name string
@@ -37,7 +39,7 @@ var IdPs = []IdP{
 		},
 	},
 	{
-		Key: "other", Name: "Another SCIM 2.0 client", URLField: "SCIM base URL", TokenField: "Bearer token",
+		Key: "generic", Name: "Another SCIM 2.0 client", URLField: "SCIM base URL", TokenField: "Bearer token",
 		Steps: []string{
 			"In your identity provider's SCIM or provisioning settings, enter the SCIM base URL (the endpoints are /Users and /Groups under it).",
 			"Authenticate with the bearer token: every request sends the header \"Authorization: Bearer <token>\".",
@@ -47,6 +49,9 @@ var IdPs = []IdP{
 }
 
 func idpByKey(key string) (IdP, bool) {
+	if key == "other" {
+		key = "generic"
+	}
 	for _, p := range IdPs {
 		if p.Key == key {
 			return p, true

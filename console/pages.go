@@ -39,6 +39,7 @@ var notices = map[string]string{
 	"domains": "Allowed domains saved.",
 	"managed": "Group updated.",
 	"resent":  "Invite sent again.",
+	"idp":     "Identity provider saved. Its requests are read with its attribute mapping from now on.",
 }
 
 // base is the prefix the host mounted the console under (what
@@ -191,7 +192,7 @@ type overviewData struct {
 
 func (h *Handler) overview(w http.ResponseWriter, r *http.Request, s Session) {
 	v := h.newView(r, s, "overview", "Provisioning")
-	d := overviewData{IdPs: IdPs, BaseURL: h.baseURL(r)}
+	d := overviewData{IdPs: h.offered(), BaseURL: h.baseURL(r)}
 	if toks, err := h.st.ListTokens(r.Context(), s.AccountID); err == nil {
 		d.Tokens = len(toks)
 		for _, t := range toks {
@@ -199,6 +200,9 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request, s Session) {
 				d.IdP = p
 			}
 		}
+	}
+	if p, ok := idpByKey(v.Account.IdP); ok {
+		d.IdP = p // the admin's choice, kept with the account
 	}
 	if d.IdP.Key == "" {
 		d.IdP = IdPs[0]
@@ -221,13 +225,43 @@ func (h *Handler) postSetup(w http.ResponseWriter, r *http.Request, s Session) {
 		h.fail(w, r, inputError{"Pick your identity provider: Okta, Microsoft Entra ID or another SCIM client."})
 		return
 	}
-	secret, err := h.cfg.Links.EnableProvisioning(r.Context(), s.AccountID, s.Member, p.Name)
+	secret, err := h.cfg.Links.EnableProvisioning(r.Context(), s.AccountID, s.Member, p.Name, linking.ForIdP(p.Key))
 	h.recordAdmin(r.Context(), r, s, "turned provisioning on for "+p.Name+" and created a token", err)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	h.showOnce(w, r, s, secret, p)
+}
+
+// offered returns the identity providers the console has steps for that
+// the Service accepts (linking.WithIdPs).
+func (h *Handler) offered() []IdP {
+	var out []IdP
+	for _, p := range IdPs {
+		if _, err := h.cfg.Links.CheckIdP(p.Key); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (h *Handler) postIdP(w http.ResponseWriter, r *http.Request, s Session) {
+	if !h.mustAdmin(w, r, s) {
+		return
+	}
+	p, ok := idpByKey(r.PostFormValue("idp"))
+	if !ok {
+		h.fail(w, r, inputError{"Pick your identity provider: Okta, Microsoft Entra ID or another SCIM client."})
+		return
+	}
+	err := h.cfg.Links.SetIdP(r.Context(), s.AccountID, s.Member, p.Key)
+	h.recordAdmin(r.Context(), r, s, "chose "+p.Name+" as the identity provider", err)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.redirect(w, r, "/", "idp")
 }
 
 // showOnce parks the new token for one view and redirects there, so that
@@ -291,7 +325,7 @@ type tokensData struct {
 
 func (h *Handler) tokensPage(w http.ResponseWriter, r *http.Request, s Session) {
 	v := h.newView(r, s, "tokens", "Tokens")
-	d := tokensData{IdPs: IdPs}
+	d := tokensData{IdPs: h.offered()}
 	if v.Admin {
 		toks, err := h.cfg.Links.ListTokens(r.Context(), s.AccountID, s.Member)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
