@@ -4,19 +4,21 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/scimkit/scimkit/internal/pgtest"
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/scim"
 	"github.com/scimkit/scimkit/store"
 	"github.com/scimkit/scimkit/store/memstore"
+	"github.com/scimkit/scimkit/store/sqlstore"
 )
 
 // countingWriter is a ResponseWriter that keeps only the size of the body
@@ -40,15 +42,34 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// TestGroupListMemoryIsBounded lists three groups of 50,000 members each
-// (what made one request 82 MB and six of them 2 GB of heap before): the
-// body is sent in pieces of at most a few hundred KiB, and the request
-// allocates a small multiple of the member ids it reads, not a map and a
-// string per member.
+// TestGroupListMemoryIsBounded lists three big groups (what made one
+// request 82 MB and six of them 2 GB of heap before): the body is sent in
+// pieces of well under a MiB, on every store, and on memstore (20,000
+// members a group) the request allocates a small multiple of the member
+// ids it reads, not a map and a string per member. The SQL stores (2,000
+// members a group, to keep the test short) allocate what scanning the ids
+// costs them, which the log shows.
 func TestGroupListMemoryIsBounded(t *testing.T) {
-	const groups, members = 3, 50_000
+	t.Run("memstore", func(t *testing.T) { testBoundedGroups(t, memstore.New(), 20_000, 64) })
+	t.Run("sqlite", func(t *testing.T) {
+		st, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "big.db"))
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = st.Close() })
+		testBoundedGroups(t, st, 2_000, 0)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		st, err := sqlstore.Open(context.Background(), pgtest.Schema(t, "scimkit_bounded_"))
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = st.Close() })
+		testBoundedGroups(t, st, 2_000, 0)
+	})
+}
+
+// testBoundedGroups checks three groups of members members on st; a
+// non-zero perMemberLimit bounds the bytes allocated per member.
+func testBoundedGroups(t *testing.T, st store.Store, members int, perMemberLimit float64) {
+	const groups = 3
 	ctx := context.Background()
-	st := memstore.New()
 	_, err := st.CreateAccount(ctx, store.Account{ID: testAccount, ProvisioningEnabled: true, AllowedDomains: []string{"example.com"}})
 	require.NoError(t, err)
 	secret, hash, err := linking.NewToken()
@@ -82,11 +103,13 @@ func TestGroupListMemoryIsBounded(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	w := get("/Groups?startIndex=1&count=100", false)
 	runtime.ReadMemStats(&after)
-	perMember := float64(after.TotalAlloc-before.TotalAlloc) / (groups * members)
+	perMember := float64(after.TotalAlloc-before.TotalAlloc) / float64(groups*members)
 	t.Logf("GET /Groups, %d groups of %d members: %.1f MiB body, largest write %d KiB, %.0f bytes allocated per member",
 		groups, members, float64(w.n)/(1<<20), w.large>>10, perMember)
 	assert.Less(t, w.large, 1<<20, "the body is sent in pieces")
-	assert.Less(t, perMember, 64.0, "allocation grows with the ids read (16 bytes a member), not with the encoded body (about 140 bytes a member; 1,400 bytes of maps and strings a member before)")
+	if perMemberLimit > 0 {
+		assert.Less(t, perMember, perMemberLimit, "allocation grows with the ids read (16 bytes a member), not with the encoded body (about 140 bytes a member; 1,400 bytes of maps and strings a member before)")
+	}
 
 	// What was sent in pieces is the whole, valid answer.
 	w = get("/Groups?startIndex=1&count=100", true)
@@ -109,5 +132,4 @@ func TestGroupListMemoryIsBounded(t *testing.T) {
 	require.NoError(t, json.Unmarshal(w.body, &one))
 	first := one["Resources"].([]any)[0].(map[string]any)["members"].([]any)[0].(map[string]any)
 	assert.Equal(t, map[string]any{"value": ids[0]}, first)
-	_, _ = io.Discard.Write(nil)
 }
