@@ -347,6 +347,11 @@ func markLinked(u *store.User, externalID string) {
 type Change struct {
 	User   store.User
 	Active *bool
+	// EmailOptional lets the change leave the user without any email (the
+	// generic mapping, where emails are optional, as ProvisionUser's
+	// EmailOptional): such a user can no longer be linked or invited by
+	// email. Without it, removing the last email is refused.
+	EmailOptional bool
 }
 
 // UpdateUser applies an IdP's update of the user id in account a, in one
@@ -402,7 +407,8 @@ func (s *Service) UpdateUser(ctx context.Context, a store.Account, id string, ch
 		if !next.Linked {
 			markLinked(&next, next.ExternalID)
 		}
-		if email := next.PrimaryEmail(); store.Fold(email) != store.Fold(cur.PrimaryEmail()) && !reflect.DeepEqual(next, cur) {
+		if email := next.PrimaryEmail(); store.Fold(email) != store.Fold(cur.PrimaryEmail()) && !reflect.DeepEqual(next, cur) &&
+			(email != "" || !ch.EmailOptional) {
 			if err := s.checkNewEmail(ctx, a, id, email); err != nil {
 				return cur, err
 			}

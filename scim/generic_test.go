@@ -105,6 +105,54 @@ func TestGenericUserWithoutEmail(t *testing.T) {
 	assert.Contains(t, schemas, `"name":"x509Certificates"`, "the generic preset lists every attribute it keeps")
 }
 
+// A generic account may remove every email of a user (RFC 7644 section
+// 3.5.2.2: the attribute becomes unassigned); an Okta account, whose
+// mapping requires one, still refuses it.
+func TestGenericRemoveAllEmails(t *testing.T) {
+	m := newMulti(t)
+	for _, tc := range []struct {
+		idp  string
+		want int
+	}{{store.IdPGeneric, http.StatusOK}, {store.IdPOkta, http.StatusBadRequest}} {
+		_, token := m.account(t, tc.idp)
+		status, _, body := send(t, m.base, token, http.MethodPost, "/Users",
+			`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"two.mails@example.com",
+			"emails":[{"value":"two.mails@example.com","type":"work","primary":true},{"value":"other@example.com","type":"home"}]}`)
+		require.Equal(t, http.StatusCreated, status, body)
+		var u struct{ ID string }
+		require.NoError(t, json.Unmarshal([]byte(body), &u))
+		status, _, body = send(t, m.base, token, http.MethodPatch, "/Users/"+u.ID,
+			`{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"remove","path":"emails"}]}`)
+		assert.Equal(t, tc.want, status, "%s: %s", tc.idp, body)
+		if tc.want == http.StatusOK {
+			assert.NotContains(t, body, `"emails"`, "unassigned")
+		}
+	}
+}
+
+// Two values marked primary in one multi-valued attribute are refused on
+// create (RFC 7643 section 2.4: at most one); a PATCH add keeps the last
+// one primary, as RFC 7644 section 3.5.2.1 says.
+func TestAtMostOnePrimary(t *testing.T) {
+	m := newMulti(t)
+	_, token := m.account(t, store.IdPGeneric)
+	two := `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"prim@example.com",
+		"emails":[{"value":"a@example.com","type":"work","primary":true},{"value":"b@example.com","type":"home","primary":true}]}`
+	status, _, body := send(t, m.base, token, http.MethodPost, "/Users", two)
+	assert.Equal(t, http.StatusBadRequest, status, body)
+	assert.Contains(t, body, "emails: 2 values are marked primary")
+	status, _, body = send(t, m.base, token, http.MethodPost, "/Users",
+		`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"prim@example.com",
+		"emails":[{"value":"a@example.com","type":"work","primary":true}]}`)
+	require.Equal(t, http.StatusCreated, status, body)
+	var u struct{ ID string }
+	require.NoError(t, json.Unmarshal([]byte(body), &u))
+	status, _, body = send(t, m.base, token, http.MethodPatch, "/Users/"+u.ID,
+		`{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"phoneNumbers","value":[{"value":"1","primary":true},{"value":"2","primary":true}]}]}`)
+	require.Equal(t, http.StatusOK, status, body)
+	assert.Contains(t, body, `"phoneNumbers":[{"primary":false,"value":"1"},{"primary":true,"value":"2"}]`)
+}
+
 func mustJSON(t *testing.T, v any) string {
 	t.Helper()
 	b, err := json.Marshal(v)

@@ -92,6 +92,9 @@ func patchOps(q *request, s scimpatch.Schema) ([]elimity.PatchOperation, *apiErr
 // toUser maps incoming attributes onto u. externalId is the IdP's link to
 // the user and is kept even when the mapping table does not map it.
 func (h *Handler) toUser(p *profile, attrs map[string]any, u *store.User) error {
+	if e := onePrimary(attrs); e != nil {
+		return e
+	}
 	before := u.ExternalID
 	if err := p.mapper.ToUser(attrs, u); err != nil {
 		return err
@@ -102,6 +105,29 @@ func (h *Handler) toUser(p *profile, attrs map[string]any, u *store.User) error 
 			u.ExternalID = v
 		} else if _, present := attrs["externalId"]; present {
 			u.ExternalID = ""
+		}
+	}
+	return nil
+}
+
+// onePrimary refuses a resource in which a multi-valued attribute has
+// more than one value with "primary": true (RFC 7643 section 2.4: it
+// MUST appear no more than once), rather than guessing which one the
+// IdP meant.
+func onePrimary(attrs map[string]any) *apiError {
+	for name, v := range attrs {
+		list, ok := v.([]any)
+		if !ok {
+			continue
+		}
+		n := 0
+		for _, e := range list {
+			if m, ok := e.(map[string]any); ok && m["primary"] == true {
+				n++
+			}
+		}
+		if n > 1 {
+			return errBadRequest("invalidValue", fmt.Sprintf("%s: %d values are marked primary; at most one may be", name, n))
 		}
 	}
 	return nil
@@ -128,7 +154,7 @@ func (h *Handler) replaceUser(w http.ResponseWriter, q *request, id string) {
 		if err := h.toUser(q.p, attrs, &next); err != nil {
 			return linking.Change{}, err
 		}
-		return linking.Change{User: next, Active: activeOf(attrs)}, nil
+		return linking.Change{User: next, Active: activeOf(attrs), EmailOptional: !q.p.emailRequired}, nil
 	})
 }
 
@@ -157,7 +183,7 @@ func (h *Handler) patchUser(w http.ResponseWriter, q *request, id string) {
 		if err := h.toUser(q.p, out, &next); err != nil {
 			return linking.Change{}, err
 		}
-		return linking.Change{User: next, Active: activeOf(out)}, nil
+		return linking.Change{User: next, Active: activeOf(out), EmailOptional: !q.p.emailRequired}, nil
 	})
 }
 
