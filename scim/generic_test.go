@@ -107,7 +107,9 @@ func TestGenericUserWithoutEmail(t *testing.T) {
 
 // A generic account may remove every email of a user (RFC 7644 section
 // 3.5.2.2: the attribute becomes unassigned); an Okta account, whose
-// mapping requires one, still refuses it.
+// mapping requires one, still refuses it. (The public compliance suite
+// github.com/scim2/test-suite, requirement RFC7644-3.5.2.2-L2151, sends
+// this PATCH.)
 func TestGenericRemoveAllEmails(t *testing.T) {
 	m := newMulti(t)
 	for _, tc := range []struct {
@@ -131,8 +133,9 @@ func TestGenericRemoveAllEmails(t *testing.T) {
 }
 
 // Two values marked primary in one multi-valued attribute are refused on
-// create (RFC 7643 section 2.4: at most one); a PATCH add keeps the last
-// one primary, as RFC 7644 section 3.5.2.1 says.
+// create (RFC 7643 section 2.4: at most one; github.com/scim2/test-suite
+// RFC7643-2.4-L634 sends this create); a PATCH add keeps the last one
+// primary, as RFC 7644 section 3.5.2.1 says.
 func TestAtMostOnePrimary(t *testing.T) {
 	m := newMulti(t)
 	_, token := m.account(t, store.IdPGeneric)
