@@ -7,19 +7,15 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/scimkit/scimkit/activity"
-	"github.com/scimkit/scimkit/internal/pgtest"
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/scim"
 	"github.com/scimkit/scimkit/store"
-	"github.com/scimkit/scimkit/store/memstore"
-	"github.com/scimkit/scimkit/store/sqlstore"
 )
 
 // BenchmarkActivityOverhead measures what recording the activity log
@@ -35,37 +31,11 @@ import (
 // The bar is an overhead of at most 5%. On a machine shared with other
 // work, read median-overhead-%: the means swing with whatever else runs.
 func BenchmarkActivityOverhead(b *testing.B) {
-	b.Run("memstore", func(b *testing.B) { benchActivity(b, memstore.New()) })
-	b.Run("postgres", func(b *testing.B) {
-		if os.Getenv(pgtest.Env) == "" {
-			b.Skip(pgtest.Env + " not set")
-		}
-		st, err := sqlstore.Open(context.Background(), pgtest.Schema(b, "scimkit_actbench_"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { _ = st.Close() })
-		benchActivity(b, st)
-	})
+	benchOnStores(b, "scimkit_actbench_", benchActivity)
 }
 
 func benchActivity(b *testing.B, st store.Store) {
-	ctx := context.Background()
-	if _, err := st.CreateAccount(ctx, store.Account{ID: testAccount, ProvisioningEnabled: true, AllowedDomains: []string{"example.com"}}); err != nil {
-		b.Fatal(err)
-	}
-	secret, hash, err := linking.NewToken()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := st.AddToken(ctx, testAccount, store.Token{Hash: hash}); err != nil {
-		b.Fatal(err)
-	}
-	u, err := st.CreateUser(ctx, testAccount, store.User{UserName: "member@example.com", DisplayName: "Member", State: store.StateActive, Linked: true,
-		Emails: []store.Email{{Value: "member@example.com", Type: "work", Primary: true}}})
-	if err != nil {
-		b.Fatal(err)
-	}
+	secret, u := benchAccount(b, st)
 	quiet := slog.New(slog.DiscardHandler)
 	links := linking.New(st, nil, linking.WithLogger(quiet))
 	off, err := scim.New(links, scim.WithRateLimit(math.Inf(1), 0), scim.WithLogger(quiet))

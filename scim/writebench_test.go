@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -13,12 +12,9 @@ import (
 	"log/slog"
 	"math"
 
-	"github.com/scimkit/scimkit/internal/pgtest"
 	"github.com/scimkit/scimkit/linking"
 	"github.com/scimkit/scimkit/scim"
 	"github.com/scimkit/scimkit/store"
-	"github.com/scimkit/scimkit/store/memstore"
-	"github.com/scimkit/scimkit/store/sqlstore"
 )
 
 // BenchmarkWrites measures the two writes the change feed touches most,
@@ -30,37 +26,12 @@ import (
 // Compare runs of two commits as ratios (benchstat). The same file (with
 // the older scim.New signature) measured the commit before the change feed.
 func BenchmarkWrites(b *testing.B) {
-	b.Run("memstore", func(b *testing.B) { benchWrites(b, memstore.New()) })
-	b.Run("postgres", func(b *testing.B) {
-		if os.Getenv(pgtest.Env) == "" {
-			b.Skip(pgtest.Env + " not set")
-		}
-		st, err := sqlstore.Open(context.Background(), pgtest.Schema(b, "scimkit_bench_"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { _ = st.Close() })
-		benchWrites(b, st)
-	})
+	benchOnStores(b, "scimkit_bench_", benchWrites)
 }
 
 func benchWrites(b *testing.B, st store.Store) {
 	ctx := context.Background()
-	if _, err := st.CreateAccount(ctx, store.Account{ID: testAccount, ProvisioningEnabled: true, AllowedDomains: []string{"example.com"}}); err != nil {
-		b.Fatal(err)
-	}
-	secret, hash, err := linking.NewToken()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := st.AddToken(ctx, testAccount, store.Token{Hash: hash}); err != nil {
-		b.Fatal(err)
-	}
-	u, err := st.CreateUser(ctx, testAccount, store.User{UserName: "member@example.com", State: store.StateActive, Linked: true,
-		Emails: []store.Email{{Value: "member@example.com", Type: "work", Primary: true}}})
-	if err != nil {
-		b.Fatal(err)
-	}
+	secret, u := benchAccount(b, st)
 	g, err := st.CreateGroup(ctx, testAccount, store.Group{DisplayName: "Everyone", Managed: true, Linked: true}, nil)
 	if err != nil {
 		b.Fatal(err)
