@@ -35,7 +35,7 @@
 //	-seed FILE        JSON directory of pre-existing host data loaded at start
 //	-store S          "memory" (default), "sqlite:PATH" or "postgres://..."
 //	-rate N           requests per second per account, 0 = unlimited (default 50)
-//	-idp NAME         attribute mapping preset: "okta" (default) or "entra"
+//	-idp NAME         attribute mapping preset: "okta" (default), "entra" or "generic"; recorded as the account's IdP when it has none
 //	-account ID       the host account the token belongs to (default "default")
 //	-allowed-domains  comma-separated email domains members may have (added to the seed's)
 //	-base-url URL     public SCIM base URL for meta.location (default http://ADDR/scim/v2)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/scimkit/scimkit/feed"
+	"github.com/scimkit/scimkit/store/sqlstore"
 )
 
 // TestFeedLoggedWithoutWebhook: without -webhook every event of the feed
@@ -50,4 +52,27 @@ func TestWebhookFlags(t *testing.T) {
 	require.NoError(t, run(context.Background(), []string{"-new-webhook-secret"}, &out, &syncBuffer{}))
 	_, err := feed.ParseSecret(strings.TrimSpace(out.String()))
 	assert.NoError(t, err, "a usable secret: %q", out.String())
+}
+
+// TestIdPFlagIsRecorded: -idp becomes the account's identity provider
+// (so the console and the per-account mapping agree with it); a later
+// start with another -idp keeps the account's choice.
+func TestIdPFlagIsRecorded(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "scim.db")
+	idpOf := func() string {
+		st, err := sqlstore.Open(context.Background(), "sqlite:"+path)
+		require.NoError(t, err)
+		defer st.Close()
+		a, err := st.GetAccount(context.Background(), "default")
+		require.NoError(t, err)
+		return a.IdP
+	}
+	t.Run("first start", func(t *testing.T) {
+		start(t, "-store", "sqlite:"+path, "-idp", "entra")
+	})
+	assert.Equal(t, "entra", idpOf())
+	t.Run("second start", func(t *testing.T) {
+		start(t, "-store", "sqlite:"+path, "-idp", "generic")
+	})
+	assert.Equal(t, "entra", idpOf(), "the account's choice is kept")
 }

@@ -130,6 +130,9 @@ func run(ctx context.Context, args []string, stdout, logw io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := recordIdP(ctx, links, o.account, o.idp); err != nil {
+		return err
+	}
 	if o.seed != "" {
 		if err := seedFile(ctx, st, o.account, o.seed); err != nil {
 			return err
@@ -278,6 +281,22 @@ func givenToken(o options) (token, from string, err error) {
 		return "", "", fmt.Errorf("the bearer token from %s is too weak or malformed: use at least %d characters of letters, digits and -._~+/ (for example the output of `openssl rand -base64 32`), or give none and the server mints one", from, linking.MinTokenLen)
 	}
 	return token, from, nil
+}
+
+// recordIdP stores -idp as the account's identity provider when the
+// account has none yet (a choice made later in the console is kept), so
+// that the handler reads the account's requests with that mapping and the
+// console shows that IdP's steps.
+func recordIdP(ctx context.Context, links *linking.Service, account, idp string) error {
+	cur, err := links.AccountIdP(ctx, account)
+	if err != nil || cur != "" {
+		return err
+	}
+	admin := linking.Member{ID: "example-admin", Role: linking.RoleOwner}
+	if err := links.SetIdP(ctx, account, admin, idp); err != nil {
+		return fmt.Errorf("-idp: %w", err)
+	}
+	return nil
 }
 
 // setupAccount makes sure the account exists with provisioning on and that
