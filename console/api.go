@@ -98,16 +98,8 @@ func (h *Handler) apiPostSetup(w http.ResponseWriter, r *http.Request, s Session
 	if !h.mustAdmin(w, r, s) {
 		return
 	}
-	var in struct {
-		IdP string `json:"idp"`
-	}
-	if err := decode(r, &in); err != nil {
-		h.apiFail(w, r, err)
-		return
-	}
-	p, ok := idpByKey(in.IdP)
+	p, ok := h.decodeIdP(w, r)
 	if !ok {
-		h.apiFail(w, r, inputError{`"idp" must be "okta", "entra" or "generic"`})
 		return
 	}
 	secret, err := h.cfg.Links.EnableProvisioning(r.Context(), s.AccountID, s.Member, p.Name, linking.ForIdP(p.Key))
@@ -118,6 +110,24 @@ func (h *Handler) apiPostSetup(w http.ResponseWriter, r *http.Request, s Session
 	}
 	a, _ := h.apiAccount(r, s)
 	writeJSON(w, http.StatusCreated, apiNewToken{Token: secret, SCIMBaseURL: h.baseURL(r), IdP: p.Key, Account: a})
+}
+
+// decodeIdP reads a {"idp": "okta"|"entra"|"generic"} body; on a bad one
+// it has answered the error and reports false.
+func (h *Handler) decodeIdP(w http.ResponseWriter, r *http.Request) (IdP, bool) {
+	var in struct {
+		IdP string `json:"idp"`
+	}
+	if err := decode(r, &in); err != nil {
+		h.apiFail(w, r, err)
+		return IdP{}, false
+	}
+	p, ok := idpByKey(in.IdP)
+	if !ok {
+		h.apiFail(w, r, inputError{`"idp" must be "okta", "entra" or "generic"`})
+		return IdP{}, false
+	}
+	return p, true
 }
 
 // apiPutSync: {"enabled": bool} pauses or resumes sync (tokens untouched).
@@ -153,16 +163,8 @@ func (h *Handler) apiPutIdP(w http.ResponseWriter, r *http.Request, s Session) {
 	if !h.mustAdmin(w, r, s) {
 		return
 	}
-	var in struct {
-		IdP string `json:"idp"`
-	}
-	if err := decode(r, &in); err != nil {
-		h.apiFail(w, r, err)
-		return
-	}
-	p, ok := idpByKey(in.IdP)
+	p, ok := h.decodeIdP(w, r)
 	if !ok {
-		h.apiFail(w, r, inputError{`"idp" must be "okta", "entra" or "generic"`})
 		return
 	}
 	err := h.cfg.Links.SetIdP(r.Context(), s.AccountID, s.Member, p.Key)
