@@ -17,17 +17,10 @@ import (
 // TestGoldenFlows replays every recorded Okta and Entra ID conversation in
 // testdata/{okta,entra}/flows against the handler, each on a fresh account.
 func TestGoldenFlows(t *testing.T) {
-	for _, idp := range []string{"okta", "entra"} {
-		files, err := filepath.Glob(filepath.Join("..", "testdata", idp, "flows", "*.json"))
-		require.NoError(t, err)
-		require.NotEmpty(t, files, "no %s flows found", idp)
-		for _, f := range files {
-			t.Run(idp+"/"+filepath.Base(f), func(t *testing.T) {
-				e := newEnv(t, idp)
-				scimtest.Replay(t, e.base, e.token, f)
-			})
-		}
-	}
+	scimtest.ReplayFlows(t, filepath.Join("..", "testdata"), func(t *testing.T, idp string) (string, string) {
+		e := newEnv(t, idp)
+		return e.base, e.token
+	})
 }
 
 // TestGoldenStateOktaLifecycle checks what the Okta lifecycle flow leaves

@@ -66,17 +66,10 @@ func (m *multi) account(t *testing.T, idp string) (id, token string) {
 // the Okta table does not map).
 func TestGoldenFlowsPerAccountIdP(t *testing.T) {
 	m := newMulti(t)
-	for _, idp := range []string{store.IdPOkta, store.IdPEntra} {
-		files, err := filepath.Glob(filepath.Join("..", "testdata", idp, "flows", "*.json"))
-		require.NoError(t, err)
-		require.NotEmpty(t, files)
-		for _, f := range files {
-			t.Run(idp+"/"+filepath.Base(f), func(t *testing.T) {
-				_, token := m.account(t, idp)
-				scimtest.Replay(t, m.base, token, f)
-			})
-		}
-	}
+	scimtest.ReplayFlows(t, filepath.Join("..", "testdata"), func(t *testing.T, idp string) (string, string) {
+		_, token := m.account(t, idp)
+		return m.base, token
+	})
 }
 
 // An Entra account stores the enterprise department; an Okta account on

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/scimkit/scimkit/examples/hostadapter"
+	"github.com/scimkit/scimkit/scim/scimtest"
 	"github.com/scimkit/scimkit/store"
 )
 
@@ -79,7 +80,7 @@ func TestAdoptHostRows(t *testing.T) {
 func TestIdPUserLinksToHostMember(t *testing.T) {
 	a := open(t, fresh(t))
 	seedHost(t, a)
-	base, token := serveSCIM(t, a, "okta") // creates the account: adoption
+	base, token := scimtest.Serve(t, a, "okta") // creates the account: adoption
 	body := `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"ada@example.com","active":true,
 		"name":{"givenName":"Ada","familyName":"Lovelace"},"emails":[{"value":"ada@example.com","primary":true,"type":"work"}]}`
 	req, err := http.NewRequest(http.MethodPost, base+"/Users", strings.NewReader(body))

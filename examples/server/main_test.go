@@ -306,15 +306,8 @@ func TestHelpIsNotAnError(t *testing.T) {
 // Entra conversation against the example server exactly as a newcomer
 // starts it (default flags, a fresh server per flow), over real HTTP.
 func TestGoldenFlowsAgainstTheExampleServer(t *testing.T) {
-	for _, idp := range []string{"okta", "entra"} {
-		files, err := filepath.Glob(filepath.Join("..", "..", "testdata", idp, "flows", "*.json"))
-		require.NoError(t, err)
-		require.NotEmpty(t, files)
-		for _, f := range files {
-			t.Run(idp+"/"+filepath.Base(f), func(t *testing.T) {
-				base, token, _ := start(t, "-idp", idp, "-rate", "0")
-				scimtest.Replay(t, base, token, f)
-			})
-		}
-	}
+	scimtest.ReplayFlows(t, filepath.Join("..", "..", "testdata"), func(t *testing.T, idp string) (string, string) {
+		base, token, _ := start(t, "-idp", idp, "-rate", "0")
+		return base, token
+	})
 }

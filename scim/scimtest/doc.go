@@ -14,6 +14,14 @@
 //	defer srv.Close()
 //	scimtest.Replay(t, srv.URL+"/scim/v2", token, "testdata/okta/flows/user_lifecycle.json")
 //
+// For a store adapter, Serve does that setup on the adapter (the account,
+// a token, the handler with an IdP's preset mapping, a test server) and
+// ReplayFlows replays every flow of a testdata directory, one subtest each:
+//
+//	scimtest.ReplayFlows(t, "testdata", func(t *testing.T, idp string) (string, string) {
+//		return scimtest.Serve(t, newStore(t), idp) // a fresh store per flow
+//	})
+//
 // # Flow files
 //
 // A flow is a JSON document:
