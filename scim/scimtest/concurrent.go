@@ -22,19 +22,7 @@ func ConcurrentPatches(t testing.TB, baseURL, token, id string, n int) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: n, MaxConnsPerHost: n}}
 	defer client.CloseIdleConnections()
 	do := func(method, body string) (int, []byte, error) {
-		req, err := http.NewRequest(method, baseURL+"/Users/"+id, strings.NewReader(body))
-		if err != nil {
-			return 0, nil, err
-		}
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", "application/scim+json")
-		resp, err := client.Do(req)
-		if err != nil {
-			return 0, nil, err
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		return resp.StatusCode, b, err
+		return send(client, baseURL+"/Users/"+id, token, method, body)
 	}
 	version := func() string {
 		status, body, err := do(http.MethodGet, "")
@@ -90,4 +78,22 @@ func ConcurrentPatches(t testing.TB, baseURL, token, id string, n int) {
 	if va-vb != counts[http.StatusOK] {
 		t.Errorf("scimtest: the version grew by %d for %d applied PATCHes: updates were lost or merged", va-vb, counts[http.StatusOK])
 	}
+}
+
+// send makes one authenticated SCIM request and returns the status and
+// the body read whole.
+func send(client *http.Client, target, token, method, body string) (int, []byte, error) {
+	req, err := http.NewRequest(method, target, strings.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/scim+json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
 }

@@ -3,7 +3,6 @@ package scimtest
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,19 +24,7 @@ func ConcurrentCreatesSameEmail(t testing.TB, baseURL, token, email string, n in
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: n, MaxConnsPerHost: n}}
 	defer client.CloseIdleConnections()
 	do := func(method, path, body string) (int, []byte, error) {
-		req, err := http.NewRequest(method, baseURL+path, strings.NewReader(body))
-		if err != nil {
-			return 0, nil, err
-		}
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", "application/scim+json")
-		resp, err := client.Do(req)
-		if err != nil {
-			return 0, nil, err
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		return resp.StatusCode, b, err
+		return send(client, baseURL+path, token, method, body)
 	}
 	local, domain, _ := strings.Cut(email, "@")
 	statuses := make([]int, n)
