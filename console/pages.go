@@ -256,12 +256,7 @@ func (h *Handler) postIdP(w http.ResponseWriter, r *http.Request, s Session) {
 		return
 	}
 	err := h.cfg.Links.SetIdP(r.Context(), s.AccountID, s.Member, p.Key)
-	h.recordAdmin(r.Context(), r, s, "chose "+p.Name+" as the identity provider", err)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.redirect(w, r, "/", "idp")
+	h.finish(w, r, s, "chose "+p.Name+" as the identity provider", err, "/", "idp")
 }
 
 // showOnce parks the new token for one view and redirects there, so that
@@ -375,12 +370,7 @@ func (h *Handler) postRevoke(w http.ResponseWriter, r *http.Request, s Session) 
 		}
 	}
 	err := h.cfg.Links.RevokeToken(r.Context(), s.AccountID, s.Member, id)
-	h.recordAdmin(r.Context(), r, s, fmt.Sprintf("revoked token %q", label), err)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.redirect(w, r, "/tokens", "revoked")
+	h.finish(w, r, s, fmt.Sprintf("revoked token %q", label), err, "/tokens", "revoked")
 }
 
 // ---- domains
@@ -431,12 +421,18 @@ func (h *Handler) postDomains(w http.ResponseWriter, r *http.Request, s Session)
 		return
 	}
 	err = h.cfg.Links.SetAllowedDomains(r.Context(), s.AccountID, s.Member, norm)
-	h.recordAdmin(r.Context(), r, s, "set the allowed domains to "+strings.Join(norm, ", "), err)
+	h.finish(w, r, s, "set the allowed domains to "+strings.Join(norm, ", "), err, "/domains", "domains")
+}
+
+// finish records an admin action and answers it: the error page when it
+// failed, else a redirect to path with the flash message.
+func (h *Handler) finish(w http.ResponseWriter, r *http.Request, s Session, what string, err error, path, flash string) {
+	h.recordAdmin(r.Context(), r, s, what, err)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.redirect(w, r, "/domains", "domains")
+	h.redirect(w, r, path, flash)
 }
 
 // ---- groups
@@ -474,12 +470,7 @@ func (h *Handler) postManaged(w http.ResponseWriter, r *http.Request, s Session)
 	if name == "" {
 		name = r.PathValue("id")
 	}
-	h.recordAdmin(r.Context(), r, s, what+strconv.Quote(name), err)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.redirect(w, r, "/groups", "managed")
+	h.finish(w, r, s, what+strconv.Quote(name), err, "/groups", "managed")
 }
 
 // ---- members
@@ -523,12 +514,7 @@ func (h *Handler) postResend(w http.ResponseWriter, r *http.Request, s Session) 
 	if name == "" {
 		name = r.PathValue("id")
 	}
-	h.recordAdmin(r.Context(), r, s, "resent the invite to "+name, err)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.redirect(w, r, "/members", "resent")
+	h.finish(w, r, s, "resent the invite to "+name, err, "/members", "resent")
 }
 
 // ---- activity
