@@ -16,6 +16,7 @@ type Mapper struct {
 	out        []row // rows used by ToSCIM
 	exts       []Extension
 	enterprise bool
+	display    bool // Table.MemberDisplay
 }
 
 // row is a compiled Row.
@@ -57,7 +58,7 @@ func New(t Table) (*Mapper, error) {
 	ss := &schemaSet{core: coreUserAttrs(), enterprise: enterpriseAttrs(), exts: t.Extensions}
 	errs = append(errs, validateExtensions(t.Extensions)...)
 
-	m := &Mapper{exts: cloneExtensions(t.Extensions)}
+	m := &Mapper{exts: cloneExtensions(t.Extensions), display: t.MemberDisplay}
 	var composing []row
 	inFields := make(map[string]int)
 	outPaths := make(map[string]int)
@@ -232,6 +233,10 @@ func (m *Mapper) Extensions() []Extension { return cloneExtensions(m.exts) }
 // UsesEnterprise reports whether a row maps an attribute of the enterprise
 // User extension.
 func (m *Mapper) UsesEnterprise() bool { return m.enterprise }
+
+// MemberDisplay reports the table's MemberDisplay: whether group members
+// are returned with their display names.
+func (m *Mapper) MemberDisplay() bool { return m.display }
 
 // Maps reports whether the table reads the SCIM attribute scimPath into a
 // host field (in: an In or Both row) and whether it writes it into

@@ -294,4 +294,20 @@ func TestTableClone(t *testing.T) {
 	b.Extensions[0].Attributes[0].Name = "changed"
 	eq(t, oktaWithCustom(), a)
 	eq(t, mapping.Table{}, mapping.Table{}.Clone())
+	eq(t, mapping.Generic(), mapping.Generic().Clone()) // MemberDisplay too
+}
+
+func TestMemberDisplay(t *testing.T) {
+	for name, tc := range map[string]struct {
+		table mapping.Table
+		want  bool
+	}{"okta": {mapping.Okta(), false}, "entra": {mapping.Entra(), false}, "generic": {mapping.Generic(), true}} {
+		m, err := mapping.New(tc.table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.MemberDisplay() != tc.want {
+			t.Errorf("%s: MemberDisplay() = %v, want %v", name, m.MemberDisplay(), tc.want)
+		}
+	}
 }

@@ -72,7 +72,8 @@ func Entra() Table {
 // provisioned, but cannot be linked to an existing member or invited by
 // email (there is no address to do either with). The primary email (else
 // the first, else an email-shaped userName) is also the user's email for
-// linking, domains and uniqueness. Each call returns a fresh Table the
+// linking, domains and uniqueness. Group members are returned with their
+// display names (MemberDisplay). Each call returns a fresh Table the
 // caller may modify.
 func Generic() Table {
 	ent := func(attr string) string { return store.EnterpriseURN + ":" + attr }
@@ -108,5 +109,5 @@ func Generic() Table {
 	for _, multi := range []string{"phoneNumbers", "ims", "photos", "addresses", "entitlements", "roles", "x509Certificates"} {
 		rows = append(rows, Row{SCIM: multi, Field: ExtraField(multi)})
 	}
-	return Table{Rows: rows}
+	return Table{Rows: rows, MemberDisplay: true}
 }

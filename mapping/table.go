@@ -116,11 +116,19 @@ type Row struct {
 type Table struct {
 	Rows       []Row
 	Extensions []Extension
+	// MemberDisplay makes the SCIM layer return each group member's
+	// "display" (the user's displayName, else its userName) next to its
+	// value, $ref and type, and list members.display under /Schemas. It
+	// costs a name lookup per member (a join on the SQL stores), so the
+	// Okta and Entra presets, whose clients never read it, leave it off;
+	// the generic preset turns it on. Incoming member display values are
+	// ignored either way: the name always comes from the user record.
+	MemberDisplay bool
 }
 
 // Clone returns a deep copy of t.
 func (t Table) Clone() Table {
-	out := Table{Rows: make([]Row, len(t.Rows)), Extensions: cloneExtensions(t.Extensions)}
+	out := Table{Rows: make([]Row, len(t.Rows)), Extensions: cloneExtensions(t.Extensions), MemberDisplay: t.MemberDisplay}
 	for i, r := range t.Rows {
 		r.Transforms = append([]Transform(nil), r.Transforms...)
 		out.Rows[i] = r

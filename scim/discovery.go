@@ -25,6 +25,9 @@ type profile struct {
 	// emailRequired is whether the mapping requires an email; if not,
 	// users without one are provisioned (linking.EmailOptional).
 	emailRequired bool
+	// memberDisplay is whether group members carry their display names
+	// (mapping.Table.MemberDisplay).
+	memberDisplay bool
 
 	userSchemas []string         // schema URNs a user resource lists
 	users       scimpatch.Schema // User with its extensions: validation, PATCH
@@ -46,6 +49,7 @@ func newProfile(name string, m *mapping.Mapper) (*profile, error) {
 	}
 	p := &profile{name: name, mapper: m, userSchemas: []string{userSchemaURN}}
 	p.mapsExternalID, _ = m.Maps("externalId")
+	p.memberDisplay = m.MemberDisplay()
 	p.emailRequired = true
 	for _, a := range m.Attributes() {
 		if a.URN == "" && a.Name == "emails" && a.In {

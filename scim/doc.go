@@ -51,7 +51,11 @@
 // mapping has no host field for it (for the Okta preset: nickName, title,
 // addresses, phoneNumbers, ims, photos, entitlements, roles,
 // x509Certificates, name.formatted and the other name parts, the
-// enterprise extension); password is never stored or returned.
+// enterprise extension); password is never stored or returned. Group
+// members carry value, $ref and type; display (readOnly: the member's
+// displayName, else its userName) only when the mapping table sets
+// MemberDisplay (the generic preset), and only then is members.display
+// listed.
 // /ServiceProviderConfig says what the handler does: PATCH supported,
 // filter supported (with maxResults), ETags supported (If-Match is
 // enforced), sort, bulk and changePassword not supported.

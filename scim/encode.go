@@ -71,12 +71,15 @@ func (e *encoder) flush(b []byte) []byte {
 }
 
 // memberList is a group's members as the SCIM document lists them
-// ([{"$ref", "type", "value"}]), kept as ids until encoded: a map per
-// member costs about ten times the id itself. base is the "Users/"
-// location prefix of the $ref values.
+// ([{"$ref", "display", "type", "value"}]), kept as ids until encoded: a
+// map per member costs about ten times the id itself. base is the
+// "Users/" location prefix of the $ref values. names, when not nil, holds
+// each member's display (the profile's memberDisplay); without it members
+// have no display.
 type memberList struct {
-	ids  []string
-	base string
+	ids   []string
+	names []string
+	base  string
 }
 
 // docs returns the members as maps, for the projections that reach into
@@ -84,7 +87,11 @@ type memberList struct {
 func (m memberList) docs() []any {
 	out := make([]any, len(m.ids))
 	for i, id := range m.ids {
-		out[i] = map[string]any{"value": id, "$ref": m.base + url.PathEscape(id), "type": "User"}
+		d := map[string]any{"value": id, "$ref": m.base + url.PathEscape(id), "type": "User"}
+		if m.names != nil {
+			d["display"] = m.names[i]
+		}
+		out[i] = d
 	}
 	return out
 }
@@ -131,6 +138,10 @@ func (e *encoder) appendMembers(b []byte, m memberList) []byte {
 		}
 		b = append(b, `{"$ref":`...)
 		b = appendRef(b, m.base, id)
+		if m.names != nil {
+			b = append(b, `,"display":`...)
+			b = appendString(b, m.names[i])
+		}
 		b = append(b, `,"type":"User","value":`...)
 		b = appendString(b, id)
 		b = append(b, '}')

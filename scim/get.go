@@ -31,9 +31,9 @@ func (h *Handler) serveGet(w http.ResponseWriter, q *request, users bool, id str
 		writeError(w, h.translate(ctx, err, groupWhat(id)))
 		return
 	}
-	var members []string
+	var members memberList
 	if !proj.excludes("members") {
-		if members, err = h.store.Members(ctx, account, id); err != nil {
+		if members, err = h.members(ctx, q.p, account, id); err != nil {
 			writeError(w, h.translate(ctx, err, groupWhat(id)))
 			return
 		}

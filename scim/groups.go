@@ -65,7 +65,7 @@ func (h *Handler) createGroup(w http.ResponseWriter, q *request) {
 		writeError(w, h.translate(ctx, err, "group"))
 		return
 	}
-	stored, err := h.store.Members(ctx, account, g.ID)
+	stored, err := h.members(ctx, q.p, account, g.ID)
 	if err != nil {
 		writeError(w, h.translate(ctx, err, groupWhat(g.ID)))
 		return
@@ -74,7 +74,7 @@ func (h *Handler) createGroup(w http.ResponseWriter, q *request) {
 	if outcome == linking.OutcomeLinked {
 		typ = GroupLinked
 	}
-	h.emit(ctx, Event{Type: typ, AccountID: account, Group: g, Added: stored, Replaced: true})
+	h.emit(ctx, Event{Type: typ, AccountID: account, Group: g, Added: stored.ids, Replaced: true})
 	h.writeGroup(w, http.StatusCreated, g, stored)
 }
 
@@ -126,7 +126,7 @@ func (h *Handler) replaceGroup(w http.ResponseWriter, q *request, id string) {
 	if !ok {
 		return
 	}
-	current, err := h.store.Members(ctx, account, id)
+	current, err := h.members(ctx, q.p, account, id)
 	if err != nil {
 		writeError(w, h.translate(ctx, err, what))
 		return

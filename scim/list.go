@@ -186,9 +186,9 @@ func (h *Handler) serveList(w http.ResponseWriter, q *request, users bool, p lis
 		total = page.Total
 		withMembers := !p.proj.excludes("members")
 		for _, g := range page.Groups {
-			var members []string
+			var members memberList
 			if withMembers {
-				if members, err = h.store.Members(ctx, account, g.ID); err != nil {
+				if members, err = h.members(ctx, q.p, account, g.ID); err != nil {
 					writeError(w, h.translate(ctx, err, "group"))
 					return
 				}

@@ -82,11 +82,32 @@ func (h *Handler) userDoc(p *profile, u store.User, groups []any) map[string]any
 	return doc
 }
 
-// groupDoc is the whole SCIM document of g, with its members when not nil.
-func (h *Handler) groupDoc(g store.Group, members []string) map[string]any {
+// members reads the group's members as its document lists them: with
+// their display names when the profile returns them.
+func (h *Handler) members(ctx context.Context, p *profile, account, groupID string) (memberList, error) {
+	m := memberList{base: h.endpointURL("Users/")}
+	if !p.memberDisplay {
+		ids, err := h.store.Members(ctx, account, groupID)
+		m.ids = ids
+		return m, err
+	}
+	named, err := store.NamedMembersOf(ctx, h.store, account, groupID)
+	if err != nil {
+		return m, err
+	}
+	m.ids, m.names = make([]string, len(named)), make([]string, len(named))
+	for i, n := range named {
+		m.ids[i], m.names[i] = n.ID, n.Display
+	}
+	return m, nil
+}
+
+// groupDoc is the whole SCIM document of g, with its members unless
+// members.ids is nil.
+func (h *Handler) groupDoc(g store.Group, members memberList) map[string]any {
 	doc := map[string]any{"displayName": g.DisplayName}
-	if members != nil {
-		doc["members"] = memberList{ids: members, base: h.endpointURL("Users/")}
+	if members.ids != nil {
+		doc["members"] = members
 	}
 	h.common(doc, "Group", g.ID, g.ExternalID, g.Created, g.Modified, g.Version)
 	doc["schemas"] = []string{groupSchemaURN}
@@ -123,7 +144,7 @@ func (h *Handler) writeUser(w http.ResponseWriter, q *request, status int, u sto
 }
 
 // writeGroup answers with g and its members.
-func (h *Handler) writeGroup(w http.ResponseWriter, status int, g store.Group, members []string) {
+func (h *Handler) writeGroup(w http.ResponseWriter, status int, g store.Group, members memberList) {
 	if rec, ok := w.(*recorder); ok {
 		rec.resName = g.DisplayName
 	}

@@ -39,6 +39,8 @@ func (p *profile) schemaDocs() []map[string]any {
 			doc["attributes"] = p.truthfulAttrs("", doc["attributes"], true)
 		case store.EnterpriseURN:
 			doc["attributes"] = p.truthfulAttrs(store.EnterpriseURN, doc["attributes"], false)
+		case groupSchemaURN:
+			doc["attributes"] = p.truthfulGroupAttrs(doc["attributes"])
 		}
 		docs = append(docs, doc)
 	}
@@ -95,6 +97,32 @@ func (p *profile) truthfulAttrs(urn string, raw any, core bool) []any {
 		}
 		if core && strings.EqualFold(name, "userName") {
 			a["uniqueness"], a["caseExact"] = "server", false
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// truthfulGroupAttrs states members.display as the handler returns it:
+// listed only when the profile returns it, and then readOnly (it is the
+// member's current displayName, else its userName; a display sent by the
+// client is ignored).
+func (p *profile) truthfulGroupAttrs(raw any) []any {
+	var out []any
+	for _, a := range asMaps(raw) {
+		if name, _ := a["name"].(string); strings.EqualFold(name, "members") {
+			var kept []any
+			for _, s := range asMaps(a["subAttributes"]) {
+				if sn, _ := s["name"].(string); strings.EqualFold(sn, "display") {
+					if !p.memberDisplay {
+						continue
+					}
+					s["mutability"] = "readOnly"
+					s["description"] = "The member's displayName, else its userName. READ-ONLY: taken from the user, never from the request."
+				}
+				kept = append(kept, s)
+			}
+			a["subAttributes"] = kept
 		}
 		out = append(out, a)
 	}

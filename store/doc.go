@@ -232,4 +232,10 @@
 // console shows) and TokenUsage (the tokens' last use). Callers find them
 // by type assertion; memstore and sqlstore implement both, and
 // storetest.RunActivity checks them.
+//
+// NamedMembers answers a group's members with their display names in one
+// call, for mappings that return members.display (the generic preset).
+// Without it NamedMembersOf reads Members and then each member with
+// GetUser. memstore, sqlstore (one join) and storekit.Wrap implement it;
+// storetest.Run checks it against the fallback's answer.
 package store

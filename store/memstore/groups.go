@@ -424,3 +424,33 @@ func (s *Store) Members(ctx context.Context, accountID, groupID string) ([]strin
 	}
 	return r.ids(), nil
 }
+
+// NamedMembers implements store.NamedMembers: the members and their
+// display names under one read lock.
+func (s *Store) NamedMembers(ctx context.Context, accountID, groupID string) ([]store.Member, error) {
+	a, err := s.account(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	r := a.groupByID[groupID]
+	if r == nil {
+		return nil, groupNotFound(groupID)
+	}
+	out := make([]store.Member, 0, len(r.members))
+	for i, id := range r.order {
+		if j, ok := r.members[id]; !ok || j != i {
+			continue
+		}
+		m := store.Member{ID: id}
+		if u := a.userByID[id]; u != nil {
+			m.Display = u.displayName
+			if m.Display == "" {
+				m.Display = u.userName
+			}
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}

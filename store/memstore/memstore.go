@@ -12,7 +12,10 @@ import (
 	"github.com/scimkit/scimkit/store"
 )
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store        = (*Store)(nil)
+	_ store.NamedMembers = (*Store)(nil)
+)
 
 // Store is the in-memory store. Create it with New; the zero value is not
 // usable. It is safe for concurrent use by multiple goroutines.

@@ -400,3 +400,42 @@ func (s *Store) Members(ctx context.Context, accountID, groupID string) ([]strin
 	}
 	return out, nil
 }
+
+// NamedMembers implements store.NamedMembers: Members joined with the
+// users' names, in one query.
+func (s *Store) NamedMembers(ctx context.Context, accountID, groupID string) ([]store.Member, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := q{s.db, s.d}.query(ctx, `SELECT m.user_id, u.display_name, u.user_name FROM scimkit_groups g
+		LEFT JOIN scimkit_group_members m ON m.account_id = g.account_id AND m.group_id = g.id
+		LEFT JOIN scimkit_users u ON u.account_id = m.account_id AND u.id = m.user_id
+		WHERE g.account_id = ? AND g.id = ? ORDER BY m.seq`, accountID, groupID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: members: %w", s.dbErr(ctx, err))
+	}
+	defer rows.Close()
+	out, found := []store.Member{}, false
+	for rows.Next() {
+		found = true
+		var id, display, userName sql.NullString
+		if err := rows.Scan(&id, &display, &userName); err != nil {
+			return nil, fmt.Errorf("sqlstore: members: %w", s.dbErr(ctx, err))
+		}
+		if !id.Valid {
+			continue
+		}
+		m := store.Member{ID: id.String, Display: display.String}
+		if m.Display == "" {
+			m.Display = userName.String
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: members: %w", s.dbErr(ctx, err))
+	}
+	if !found {
+		return nil, fmt.Errorf("sqlstore: group %q: %w", groupID, store.ErrNotFound)
+	}
+	return out, nil
+}

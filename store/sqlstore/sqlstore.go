@@ -20,7 +20,10 @@ import (
 	"github.com/scimkit/scimkit/store"
 )
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store        = (*Store)(nil)
+	_ store.NamedMembers = (*Store)(nil)
+)
 
 // Store is a store.Store on a PostgreSQL or SQLite database. Create it with
 // Open and release it with Close. It is safe for concurrent use, and several

@@ -459,3 +459,30 @@ func (k *kit) Members(ctx context.Context, accountID, groupID string) (ms []stri
 	}
 	return ms, nil
 }
+
+// NamedMembers implements store.NamedMembers: Members and each member's
+// User in one View, so the names are those of the same snapshot.
+func (k *kit) NamedMembers(ctx context.Context, accountID, groupID string) (ms []store.Member, err error) {
+	err = k.view(ctx, accountID, func(r Reader) error {
+		if _, err := r.Group(ctx, accountID, groupID); err != nil {
+			return err
+		}
+		ids, err := r.Members(ctx, accountID, groupID)
+		if err != nil {
+			return err
+		}
+		ms = make([]store.Member, 0, len(ids))
+		for _, id := range ids {
+			u, err := r.User(ctx, accountID, id)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			ms = append(ms, store.Member{ID: id, Display: store.MemberDisplay(u)})
+		}
+		return nil
+	})
+	return ms, err
+}

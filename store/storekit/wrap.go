@@ -71,7 +71,10 @@ type kit struct {
 	fallbacksOnly bool
 }
 
-var _ store.Store = (*kit)(nil)
+var (
+	_ store.Store        = (*kit)(nil)
+	_ store.NamedMembers = (*kit)(nil)
+)
 
 func randomID() string {
 	var b [16]byte

@@ -77,6 +77,38 @@ var groupTests = []test{
 		_, err = s.Members(ctx, acct, "no-such-group")
 		isErr(t, err, store.ErrNotFound, "Members of an unknown group is ErrNotFound")
 	}},
+	{"NamedMembers", func(t *testing.T, s store.Store) {
+		// store.NamedMembersOf answers with the store's NamedMembers when
+		// it has one, else with Members and GetUser: both must agree.
+		ctx := t.Context()
+		acct := newAccount(t, s)
+		named := user("named@example.com")
+		named.DisplayName = "Ada Lovelace"
+		a := createUser(t, s, acct, named)
+		b := createUser(t, s, acct, user("bare@example.com"))
+		c := createUser(t, s, acct, user("gone@example.com"))
+		g := createGroup(t, s, acct, store.Group{DisplayName: "Named"}, b.ID, a.ID, c.ID)
+		noErr(t, s.DeleteUser(ctx, acct, c.ID), "DeleteUser must succeed")
+		_, _, err := s.UpdateGroup(ctx, acct, g.ID, store.GroupUpdate{DisplayName: ptr("Named")})
+		noErr(t, err, "UpdateGroup must succeed")
+		a.DisplayName = "Countess of Lovelace"
+		_, err = s.UpdateUser(ctx, acct, a)
+		noErr(t, err, "UpdateUser must succeed")
+		ms, err := store.NamedMembersOf(ctx, s, acct, g.ID)
+		noErr(t, err, "NamedMembers of a group must succeed")
+		want := []store.Member{{ID: b.ID, Display: "bare@example.com"}, {ID: a.ID, Display: "Countess of Lovelace"}}
+		if !slices.Equal(ms, want) {
+			fail(t, "NamedMembers lists the members in the order added, each with its current displayName, else its userName", "got %+v, want %+v", ms, want)
+		}
+		empty := createGroup(t, s, acct, store.Group{DisplayName: "Nobody"})
+		ms, err = store.NamedMembersOf(ctx, s, acct, empty.ID)
+		noErr(t, err, "NamedMembers of an empty group must succeed")
+		if ms == nil || len(ms) != 0 {
+			fail(t, "NamedMembers of an empty group is empty, not nil", "got %#v", ms)
+		}
+		_, err = store.NamedMembersOf(ctx, s, acct, "no-such-group")
+		isErr(t, err, store.ErrNotFound, "NamedMembers of an unknown group is ErrNotFound")
+	}},
 	{"CreateRefused", func(t *testing.T, s store.Store) {
 		ctx := t.Context()
 		acct, u := groupFixture(t, s, 2)

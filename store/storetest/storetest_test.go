@@ -18,3 +18,11 @@ func TestSharedStore(t *testing.T) {
 	s := memstore.New()
 	storetest.Run(t, func(*testing.T) store.Store { return s })
 }
+
+// plain hides memstore's optional interfaces, so the suite also checks
+// the fallbacks (store.NamedMembersOf through Members and GetUser).
+type plain struct{ store.Store }
+
+func TestPlainStore(t *testing.T) {
+	storetest.Run(t, func(*testing.T) store.Store { return plain{memstore.New()} })
+}
