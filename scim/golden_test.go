@@ -15,7 +15,7 @@ import (
 )
 
 // TestGoldenFlows replays every recorded Okta and Entra ID conversation in
-// testdata/{okta,entra}/flows against the handler, each on a fresh account.
+// testdata/{okta,entra,generic}/flows against the handler, each on a fresh account.
 func TestGoldenFlows(t *testing.T) {
 	scimtest.ReplayFlows(t, filepath.Join("..", "testdata"), func(t *testing.T, idp string) (string, string) {
 		e := newEnv(t, idp)

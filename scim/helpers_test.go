@@ -70,8 +70,11 @@ func newEnv(t *testing.T, idp string, opts ...scim.Option) *env {
 	e.token = secret
 
 	table := mapping.Okta()
-	if idp == "entra" {
+	switch idp {
+	case "entra":
 		table = mapping.Entra()
+	case "generic":
+		table = mapping.Generic()
 	}
 	m, err := mapping.New(table)
 	require.NoError(t, err)

@@ -200,8 +200,8 @@
 // same questions (every lookup in several spellings, a filter on every
 // attribute with every operator, pages, member deltas) on one backend.
 // Run the golden IdP conversations through the adapter too
-// (scim/scimtest.Replay over testdata/okta and testdata/entra, as
-// examples/hostadapter's TestGoldenFlows does).
+// (scim/scimtest.ReplayFlows over testdata/okta, testdata/entra and
+// testdata/generic, as examples/hostadapter's TestGoldenFlows does).
 //
 // The mistakes it catches most often:
 //

@@ -8,7 +8,7 @@ import (
 )
 
 // TestGoldenFlows replays every recorded Okta and Entra ID conversation
-// (testdata/{okta,entra}/flows, as the scim package and sqlstore replay
+// (testdata/{okta,entra,generic}/flows, as the scim package and sqlstore replay
 // them) through the SCIM handler on the adapter: the host's own tables
 // under the IdPs' real request shapes.
 func TestGoldenFlows(t *testing.T) {

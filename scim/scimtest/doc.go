@@ -4,7 +4,9 @@
 //
 // scimkit's own tests replay the Okta and Entra ID flows in the
 // repository's testdata/okta/flows and testdata/entra/flows (user
-// lifecycle, import paging, group push, test connection); a host copies
+// lifecycle, import paging, group push, test connection), and the generic
+// SCIM clients' flows in testdata/generic/flows (Microsoft's reference
+// test collection, member display) against the generic preset; a host copies
 // those files into its own testdata and replays them against its handler
 // mounted on its own store adapter and mapping, to prove that the IdPs will
 // accept it. The flows expect an account with provisioning on whose allowed

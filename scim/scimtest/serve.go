@@ -71,14 +71,16 @@ func Serve(t testing.TB, st store.Store, idp string, opts ...scim.Option) (base,
 
 // ReplayFlows replays every recorded Okta and Entra ID flow under dir
 // (dir/okta/flows/*.json and dir/entra/flows/*.json, the layout of the
-// repository's testdata), each in its own subtest named "idp/file", against
-// the base URL and token serve returns for that IdP. It fails the test when
-// an IdP has no flows there (a wrong dir must not pass silently).
+// repository's testdata), then the generic SCIM clients' flows
+// (dir/generic/flows/*.json) when there are any, each in its own subtest
+// named "idp/file", against the base URL and token serve returns for that
+// IdP ("okta", "entra" or "generic"). It fails the test when Okta or Entra
+// has no flows there (a wrong dir must not pass silently).
 func ReplayFlows(t *testing.T, dir string, serve func(t *testing.T, idp string) (base, token string)) {
 	t.Helper()
-	for _, idp := range []string{"okta", "entra"} {
+	for _, idp := range []string{"okta", "entra", "generic"} {
 		files, err := filepath.Glob(filepath.Join(dir, idp, "flows", "*.json"))
-		if err != nil || len(files) == 0 {
+		if err != nil || len(files) == 0 && idp != "generic" {
 			t.Fatalf("scimtest: no %s flows under %s (%v)", idp, dir, err)
 		}
 		for _, f := range files {

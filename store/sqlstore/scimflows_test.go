@@ -16,7 +16,7 @@ import (
 )
 
 // TestSCIMFlows replays every recorded Okta and Entra ID conversation
-// (testdata/{okta,entra}/flows, the same files the scim package replays on
+// (testdata/{okta,entra,generic}/flows, the same files the scim package replays on
 // memstore) through the SCIM handler on each database, so the SQL adapter
 // is proven where it matters: under the IdPs' real request shapes.
 func TestSCIMFlows(t *testing.T) {
