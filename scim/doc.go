@@ -51,7 +51,11 @@
 // mapping has no host field for it (for the Okta preset: nickName, title,
 // addresses, phoneNumbers, ims, photos, entitlements, roles,
 // x509Certificates, name.formatted and the other name parts, the
-// enterprise extension); password is never stored or returned. Group
+// enterprise extension; for the Entra preset: nickName, profileUrl,
+// userType, locale, timezone, ims, photos, entitlements, roles,
+// x509Certificates, name.middleName and the honorifics, the display and
+// primary of phoneNumbers, the primary of addresses; the generic preset
+// drops nothing). password is never stored or returned. Group
 // members carry value, $ref and type; display (readOnly: the member's
 // displayName, else its userName) only when the mapping table sets
 // MemberDisplay (the generic preset), and only then is members.display
