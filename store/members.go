@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 )
@@ -15,12 +16,7 @@ type Member struct {
 
 // MemberDisplay is the name a client shows for u as a group member: its
 // DisplayName, else its UserName.
-func MemberDisplay(u User) string {
-	if u.DisplayName != "" {
-		return u.DisplayName
-	}
-	return u.UserName
-}
+func MemberDisplay(u User) string { return cmp.Or(u.DisplayName, u.UserName) }
 
 // NamedMembers is optional: a store that implements it answers a group's
 // members with their display names in one call (a join), instead of one

@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -438,19 +439,13 @@ func (s *Store) NamedMembers(ctx context.Context, accountID, groupID string) ([]
 	if r == nil {
 		return nil, groupNotFound(groupID)
 	}
-	out := make([]store.Member, 0, len(r.members))
-	for i, id := range r.order {
-		if j, ok := r.members[id]; !ok || j != i {
-			continue
+	ids := r.ids()
+	out := make([]store.Member, len(ids))
+	for i, id := range ids {
+		out[i].ID = id
+		if u := a.userByID[id]; u != nil { // always: members are users
+			out[i].Display = cmp.Or(u.displayName, u.userName)
 		}
-		m := store.Member{ID: id}
-		if u := a.userByID[id]; u != nil {
-			m.Display = u.displayName
-			if m.Display == "" {
-				m.Display = u.userName
-			}
-		}
-		out = append(out, m)
 	}
 	return out, nil
 }

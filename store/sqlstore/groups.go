@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -451,10 +452,7 @@ func (s *Store) NamedMembers(ctx context.Context, accountID, groupID string) ([]
 				if err := rows.Scan(&id, &display, &userName); err != nil {
 					return err
 				}
-				if display == "" {
-					display = userName
-				}
-				names[id] = display
+				names[id] = cmp.Or(display, userName)
 			}
 			return rows.Err()
 		}
