@@ -412,40 +412,40 @@ func (s *Store) DeleteGroup(ctx context.Context, accountID, id string) error {
 }
 
 // Members implements store.Groups.
-func (s *Store) Members(ctx context.Context, accountID, groupID string) ([]string, error) {
-	a, err := s.account(ctx, accountID)
-	if err != nil {
-		return nil, err
-	}
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	r := a.groupByID[groupID]
-	if r == nil {
-		return nil, groupNotFound(groupID)
-	}
-	return r.ids(), nil
+func (s *Store) Members(ctx context.Context, accountID, groupID string) (ids []string, err error) {
+	err = s.readGroup(ctx, accountID, groupID, func(_ *account, r *groupRec) { ids = r.ids() })
+	return ids, err
 }
 
 // NamedMembers implements store.NamedMembers: the members and their
 // display names under one read lock.
-func (s *Store) NamedMembers(ctx context.Context, accountID, groupID string) ([]store.Member, error) {
+func (s *Store) NamedMembers(ctx context.Context, accountID, groupID string) (out []store.Member, err error) {
+	err = s.readGroup(ctx, accountID, groupID, func(a *account, r *groupRec) {
+		ids := r.ids()
+		out = make([]store.Member, len(ids))
+		for i, id := range ids {
+			out[i].ID = id
+			if u := a.userByID[id]; u != nil { // always: members are users
+				out[i].Display = cmp.Or(u.displayName, u.userName)
+			}
+		}
+	})
+	return out, err
+}
+
+// readGroup calls fn with the group under its account's read lock, or
+// returns the error of a missing account or group.
+func (s *Store) readGroup(ctx context.Context, accountID, groupID string, fn func(a *account, r *groupRec)) error {
 	a, err := s.account(ctx, accountID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	r := a.groupByID[groupID]
 	if r == nil {
-		return nil, groupNotFound(groupID)
+		return groupNotFound(groupID)
 	}
-	ids := r.ids()
-	out := make([]store.Member, len(ids))
-	for i, id := range ids {
-		out[i].ID = id
-		if u := a.userByID[id]; u != nil { // always: members are users
-			out[i].Display = cmp.Or(u.displayName, u.userName)
-		}
-	}
-	return out, nil
+	fn(a, r)
+	return nil
 }
