@@ -33,7 +33,7 @@ func (h *Handler) serveGet(w http.ResponseWriter, q *request, users bool, id str
 	}
 	var members memberList
 	if !proj.excludes("members") {
-		if members, err = h.members(ctx, q.p, account, id); err != nil {
+		if members, err = h.members(ctx, account, id, q.p.memberDisplay && proj.returnsSub("members", "display")); err != nil {
 			writeError(w, h.translate(ctx, err, groupWhat(id)))
 			return
 		}

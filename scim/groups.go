@@ -65,7 +65,7 @@ func (h *Handler) createGroup(w http.ResponseWriter, q *request) {
 		writeError(w, h.translate(ctx, err, "group"))
 		return
 	}
-	stored, err := h.members(ctx, q.p, account, g.ID)
+	stored, err := h.members(ctx, account, g.ID, q.p.memberDisplay)
 	if err != nil {
 		writeError(w, h.translate(ctx, err, groupWhat(g.ID)))
 		return
@@ -126,7 +126,7 @@ func (h *Handler) replaceGroup(w http.ResponseWriter, q *request, id string) {
 	if !ok {
 		return
 	}
-	current, err := h.members(ctx, q.p, account, id)
+	current, err := h.members(ctx, account, id, q.p.memberDisplay)
 	if err != nil {
 		writeError(w, h.translate(ctx, err, what))
 		return

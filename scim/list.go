@@ -185,10 +185,11 @@ func (h *Handler) serveList(w http.ResponseWriter, q *request, users bool, p lis
 		}
 		total = page.Total
 		withMembers := !p.proj.excludes("members")
+		withNames := q.p.memberDisplay && p.proj.returnsSub("members", "display")
 		for _, g := range page.Groups {
 			var members memberList
 			if withMembers {
-				if members, err = h.members(ctx, q.p, account, g.ID); err != nil {
+				if members, err = h.members(ctx, account, g.ID, withNames); err != nil {
 					writeError(w, h.translate(ctx, err, "group"))
 					return
 				}

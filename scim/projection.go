@@ -37,6 +37,28 @@ func (p projection) excludes(attr string) bool {
 
 // reachesInto reports whether a path goes below the top-level attribute
 // (members.value).
+// returnsSub reports whether the projection may return the sub-attribute
+// attr.sub, so that it is worth loading (members.display).
+func (p projection) returnsSub(attr, sub string) bool {
+	if p.excludes(attr) {
+		return false
+	}
+	for _, path := range p.exclude {
+		if len(path) == 2 && strings.EqualFold(path[0], attr) && strings.EqualFold(path[1], sub) {
+			return false
+		}
+	}
+	if len(p.include) == 0 {
+		return true
+	}
+	for _, path := range p.include {
+		if strings.EqualFold(path[0], attr) && (len(path) == 1 || strings.EqualFold(path[1], sub)) {
+			return true
+		}
+	}
+	return false
+}
+
 func (p projection) reachesInto(attr string) bool {
 	for _, paths := range [][][]string{p.include, p.exclude} {
 		for _, path := range paths {

@@ -83,10 +83,11 @@ func (h *Handler) userDoc(p *profile, u store.User, groups []any) map[string]any
 }
 
 // members reads the group's members as its document lists them: with
-// their display names when the profile returns them.
-func (h *Handler) members(ctx context.Context, p *profile, account, groupID string) (memberList, error) {
+// their display names when names is set (the profile returns them and
+// the request's projection may).
+func (h *Handler) members(ctx context.Context, account, groupID string, names bool) (memberList, error) {
 	m := memberList{base: h.endpointURL("Users/")}
-	if !p.memberDisplay {
+	if !names {
 		ids, err := h.store.Members(ctx, account, groupID)
 		m.ids = ids
 		return m, err
