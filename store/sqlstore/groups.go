@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/scimkit/scimkit/store"
 )
 
@@ -412,17 +414,13 @@ func memberIDs(ctx context.Context, q q, accountID, groupID string) ([]string, e
 	return out, nil
 }
 
-// namesPerQuery bounds the ids of one SQLite IN list (it allows 32766
-// parameters).
-const namesPerQuery = 500
-
 // NamedMembers implements store.NamedMembers: Members, then the members'
 // names by id (on PostgreSQL one = ANY(array), on SQLite IN lists of
-// namesPerQuery), in one read transaction.
+// idChunk), in one read transaction.
 //
-// Not a join, and on PostgreSQL planned with the values (plan_cache_mode
-// force_custom_plan): on tables whose statistics are stale (a group
-// filled right after its users were created, before autovacuum's
+// Not a join, and on PostgreSQL an unnamed statement, which the server
+// plans with the array's value: on tables whose statistics are stale (a
+// group filled right after its users were created, before autovacuum's
 // ANALYZE) PostgreSQL planned the join as a scan of the account's users
 // per member, 360 ms for 1,000 members and quadratic beyond; and a cached
 // generic plan of an IN list of parameters compares each user with every
@@ -434,11 +432,6 @@ func (s *Store) NamedMembers(ctx context.Context, accountID, groupID string) ([]
 		ids, err := memberIDs(ctx, q, accountID, groupID)
 		if err != nil {
 			return err
-		}
-		if s.d == dialectPostgres && len(ids) > 0 {
-			if _, err := q.exec(ctx, "SET LOCAL plan_cache_mode = force_custom_plan"); err != nil {
-				return err
-			}
 		}
 		names := make(map[string]string, len(ids))
 		read := func(query string, args ...any) error {
@@ -457,18 +450,17 @@ func (s *Store) NamedMembers(ctx context.Context, accountID, groupID string) ([]
 			return rows.Err()
 		}
 		const cols = "SELECT id, display_name, user_name FROM scimkit_users WHERE account_id = ? AND "
-		if s.d == dialectPostgres {
-			if err := read(cols+"id = ANY(?)", accountID, ids); err != nil {
+		switch {
+		case len(ids) == 0:
+		case s.d == dialectPostgres:
+			// One unnamed statement (QueryExecModeExec), so that it is
+			// planned with the array's value: see above.
+			if err := read(cols+"id = ANY(?)", pgx.QueryExecModeExec, accountID, ids); err != nil {
 				return err
 			}
-		} else {
-			for chunk := range slices.Chunk(ids, namesPerQuery) {
-				args := make([]any, 0, len(chunk)+1)
-				args = append(args, accountID)
-				for _, id := range chunk {
-					args = append(args, id)
-				}
-				if err := read(cols+"id IN (?"+strings.Repeat(", ?", len(chunk)-1)+")", args...); err != nil {
+		default:
+			for _, c := range chunk(ids, idChunk) {
+				if err := read(cols+"id IN ("+placeholders(len(c))+")", anys([]any{accountID}, c)...); err != nil {
 					return err
 				}
 			}
