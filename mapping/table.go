@@ -119,7 +119,7 @@ type Table struct {
 	// MemberDisplay makes the SCIM layer return each group member's
 	// "display" (the user's displayName, else its userName) next to its
 	// value, $ref and type, and list members.display under /Schemas. It
-	// costs a name lookup per member (a join on the SQL stores), so the
+	// costs a name lookup per member (store.NamedMembers), so the
 	// Okta and Entra presets, whose clients never read it, leave it off;
 	// the generic preset turns it on. Incoming member display values are
 	// ignored either way: the name always comes from the user record.

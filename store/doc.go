@@ -236,6 +236,12 @@
 // NamedMembers answers a group's members with their display names in one
 // call, for mappings that return members.display (the generic preset).
 // Without it NamedMembersOf reads Members and then each member with
-// GetUser. memstore, sqlstore (one join) and storekit.Wrap implement it;
-// storetest.Run checks it against the fallback's answer.
+// GetUser. memstore (under one lock), sqlstore (two queries in one read
+// transaction) and storekit.Wrap implement it; storetest.Run checks its
+// answers, and, on a store without it, NamedMembersOf's fallback.
+//
+// A wrapper that embeds the Store interface (for metrics, tracing or the
+// host's own methods) promotes only Store's methods: it must forward the
+// optional interfaces of the store it wraps, or lose them, as
+// examples/hostadapter's Adapter forwards NamedMembers.
 package store

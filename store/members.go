@@ -19,8 +19,8 @@ type Member struct {
 func MemberDisplay(u User) string { return cmp.Or(u.DisplayName, u.UserName) }
 
 // NamedMembers is optional: a store that implements it answers a group's
-// members with their display names in one call (a join), instead of one
-// GetUser per member. Mappings that return members.display (the generic
+// members with their display names in one call, instead of one GetUser
+// per member. Mappings that return members.display (the generic
 // preset) use it; NamedMembersOf falls back to Members and GetUser.
 type NamedMembers interface {
 	// NamedMembers is Members with each member's MemberDisplay, read in

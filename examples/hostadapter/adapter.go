@@ -45,6 +45,16 @@ func Open(ctx context.Context, path string, opts ...storekit.Option) (*Adapter, 
 	return &Adapter{Store: storekit.Wrap(b, opts...), db: db}, nil
 }
 
+// NamedMembers forwards storekit.Wrap's store.NamedMembers: embedding the
+// store.Store interface promotes only its own methods, so a wrapper must
+// forward the optional interfaces of what it wraps, or lose them (here the
+// generic preset's member names would cost a GetUser per member).
+func (a *Adapter) NamedMembers(ctx context.Context, accountID, groupID string) ([]store.Member, error) {
+	return a.Store.(store.NamedMembers).NamedMembers(ctx, accountID, groupID)
+}
+
+var _ store.NamedMembers = (*Adapter)(nil)
+
 // Close closes the database.
 func (a *Adapter) Close() error { return a.db.Close() }
 

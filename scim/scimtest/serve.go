@@ -75,7 +75,10 @@ func Serve(t testing.TB, st store.Store, idp string, opts ...scim.Option) (base,
 // (dir/generic/flows/*.json) when there are any, each in its own subtest
 // named "idp/file", against the base URL and token serve returns for that
 // IdP ("okta", "entra" or "generic"). It fails the test when Okta or Entra
-// has no flows there (a wrong dir must not pass silently).
+// has no flows there (a wrong dir must not pass silently). A serve that
+// copies the whole testdata directory must therefore handle "generic" (as
+// Serve does: mapping.Generic()); one that copied only the okta and entra
+// directories replays just those.
 func ReplayFlows(t *testing.T, dir string, serve func(t *testing.T, idp string) (base, token string)) {
 	t.Helper()
 	for _, idp := range []string{"okta", "entra", "generic"} {
