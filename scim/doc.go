@@ -53,9 +53,12 @@
 // x509Certificates, name.formatted and the other name parts, the
 // enterprise extension; for the Entra preset: nickName, profileUrl,
 // userType, locale, timezone, ims, photos, entitlements, roles,
-// x509Certificates, name.middleName and the honorifics, the display and
-// primary of phoneNumbers, the primary of addresses; the generic preset
-// drops nothing). password is never stored or returned. Group
+// x509Certificates, name.middleName and the honorifics, the display of
+// emails and phoneNumbers, the primary of phoneNumbers and addresses, and
+// manager.$ref and manager.displayName; the generic preset drops nothing
+// but manager.displayName, which RFC 7643 makes readOnly, so a client's
+// value is ignored, and which scimkit does not fill in). password is never
+// stored or returned. Group
 // members carry value, $ref and type; display (readOnly: the member's
 // displayName, else its userName) only when the mapping table sets
 // MemberDisplay (the generic preset), and only then is members.display

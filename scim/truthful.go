@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/scimkit/scimkit/store"
@@ -78,7 +79,18 @@ func (p *profile) truthfulAttrs(urn string, raw any, core bool) []any {
 		if required || core && strings.EqualFold(name, "userName") {
 			a["required"] = true
 		}
-		if sa := asMaps(a["subAttributes"]); len(sa) > 0 && !whole {
+		if sa := asMaps(a["subAttributes"]); len(sa) > 0 && whole {
+			// A whole attribute is stored as sent, and a readOnly
+			// sub-attribute is never accepted from the client
+			// (manager.displayName): it would never come back.
+			var kept []any
+			for _, s := range sa {
+				if fmt.Sprint(s["mutability"]) != "readOnly" {
+					kept = append(kept, s)
+				}
+			}
+			a["subAttributes"] = kept
+		} else if len(sa) > 0 {
 			var kept []any
 			for _, s := range sa {
 				sn, _ := s["name"].(string)

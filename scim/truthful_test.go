@@ -86,6 +86,12 @@ func TestSchemasAreWhatIsStored(t *testing.T) {
 				t.Logf("%s %s: %v", idp, urn, names)
 				require.NotEmpty(t, names)
 				for _, a := range s.Attributes {
+					for _, sa := range a.SubAttributes {
+						// The handler fills in groups; no other readOnly
+						// value is ever set, so none may be listed.
+						assert.False(t, sa.Mutability == "readOnly" && a.Name != "groups",
+							"%s: %s.%s is listed readOnly, but nothing ever returns it", idp, a.Name, sa.Name)
+					}
 					if a.Mutability == "readOnly" || a.Name == "userName" || a.Name == "active" {
 						continue
 					}
