@@ -105,3 +105,35 @@ func benchDirectory(b *testing.B, dsn string) {
 	b.Run("addMember/10", func(b *testing.B) { addMember(b, small) })
 	b.Run("addMember/100000", func(b *testing.B) { addMember(b, large) })
 }
+
+// BenchmarkGroupPush is Okta's "push now" of a large group: a replacement
+// that drops half of 4,000 members, then one that brings them back, right
+// after the users and the group were created (before PostgreSQL has
+// statistics for them):
+//
+//	go test -run '^$' -bench GroupPush -count 6 ./store/sqlstore
+func BenchmarkGroupPush(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) { benchGroupPush(b, sqliteDSN(b)) })
+	b.Run("postgres", func(b *testing.B) { benchGroupPush(b, postgresDSN(b)) })
+}
+
+func benchGroupPush(b *testing.B, dsn string) {
+	const members = 4000
+	ctx := context.Background()
+	s := open(b, dsn)
+	_, err := s.CreateAccount(ctx, store.Account{ID: "push"})
+	require.NoError(b, err)
+	ids, err := sqlstore.BulkCreateUsers(ctx, s, "push", members)
+	require.NoError(b, err)
+	g, err := s.CreateGroup(ctx, "push", store.Group{DisplayName: "Everyone"}, ids)
+	require.NoError(b, err)
+	for i := 0; b.Loop(); i++ {
+		next := ids
+		if i%2 == 0 {
+			next = ids[:members/2]
+		}
+		if _, _, err := s.UpdateGroup(ctx, "push", g.ID, store.GroupUpdate{ReplaceMembers: true, Members: next}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -18,6 +18,31 @@ import (
 // 65,535 and SQLite's 32,766 parameters.
 const idChunk = 500
 
+// idLists returns, for a statement that matches col against ids, the
+// condition of each statement to run and its arguments (prefix, then the
+// ids). On PostgreSQL that is one statement, "col = ANY(?)" with the ids
+// as one array, run as an unnamed statement (pgx.QueryExecModeExec) so
+// that the server plans it with the array's value: a cached generic plan
+// of "col IN ($3, $4, ...)" compares every candidate row with every
+// parameter in turn, which made replacing half of an 8,000-member group
+// take 2.5 s, and on tables with stale statistics it turned lookups into
+// scans. With the value in the plan the array is hashed or becomes an
+// index condition. On SQLite it is "col IN (?, ...)" per idChunk ids.
+func (d dialect) idLists(col string, prefix []any, ids []string) (conds []string, args [][]any) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if d == dialectPostgres {
+		a := append(append([]any{pgx.QueryExecModeExec}, prefix...), ids)
+		return []string{col + " = ANY(?)"}, [][]any{a}
+	}
+	for _, c := range chunk(ids, idChunk) {
+		conds = append(conds, col+" IN ("+placeholders(len(c))+")")
+		args = append(args, anys(prefix, c))
+	}
+	return conds, args
+}
+
 const groupReadCols = "g.seq, g.id, g.external_id, g.display_name, g.managed, g.privileged, g.linked, g.created, g.modified, g.version"
 
 func scanGroup(row scanner) (store.Group, int64, error) {
@@ -94,9 +119,9 @@ func (s *Store) GroupByExternalID(ctx context.Context, accountID, externalID str
 // given order) that are not users of the account.
 func checkMembers(ctx context.Context, q q, accountID string, ids []string) error {
 	found := make(map[string]bool, len(ids))
-	for _, c := range chunk(ids, idChunk) {
-		got, err := queryStrings(ctx, q, "SELECT id FROM scimkit_users WHERE account_id = ? AND id IN ("+placeholders(len(c))+")",
-			anys([]any{accountID}, c)...)
+	conds, args := q.d.idLists("id", []any{accountID}, ids)
+	for i, cond := range conds {
+		got, err := queryStrings(ctx, q, "SELECT id FROM scimkit_users WHERE account_id = ? AND "+cond, args[i]...)
 		if err != nil {
 			return err
 		}
@@ -148,9 +173,10 @@ func addMembers(ctx context.Context, q q, accountID, groupID string, ids []strin
 // the order given.
 func removeMembers(ctx context.Context, q q, accountID, groupID string, ids []string) ([]string, error) {
 	deleted := make(map[string]bool, len(ids))
-	for _, c := range chunk(ids, idChunk) {
-		got, err := queryStrings(ctx, q, "DELETE FROM scimkit_group_members WHERE account_id = ? AND group_id = ? AND user_id IN ("+
-			placeholders(len(c))+") RETURNING user_id", anys([]any{accountID, groupID}, c)...)
+	conds, args := q.d.idLists("user_id", []any{accountID, groupID}, ids)
+	for i, cond := range conds {
+		got, err := queryStrings(ctx, q, "DELETE FROM scimkit_group_members WHERE account_id = ? AND group_id = ? AND "+cond+
+			" RETURNING user_id", args[i]...)
 		if err != nil {
 			return nil, err
 		}
@@ -415,17 +441,10 @@ func memberIDs(ctx context.Context, q q, accountID, groupID string) ([]string, e
 }
 
 // NamedMembers implements store.NamedMembers: Members, then the members'
-// names by id (on PostgreSQL one = ANY(array), on SQLite IN lists of
-// idChunk), in one read transaction.
-//
-// Not a join, and on PostgreSQL an unnamed statement, which the server
-// plans with the array's value: on tables whose statistics are stale (a
-// group filled right after its users were created, before autovacuum's
-// ANALYZE) PostgreSQL planned the join as a scan of the account's users
-// per member, 360 ms for 1,000 members and quadratic beyond; and a cached
-// generic plan of an IN list of parameters compares each user with every
-// parameter in turn (26 ms per 500). With the array in the plan it is
-// hashed, so even the stale plan is one pass over the account's users.
+// names by id (idLists), in one read transaction. Not a join: right after
+// a group was filled, before autovacuum's ANALYZE, PostgreSQL planned the
+// join as a scan of the account's users per member (200 to 360 ms for
+// 1,000 members, quadratic beyond).
 func (s *Store) NamedMembers(ctx context.Context, accountID, groupID string) ([]store.Member, error) {
 	var out []store.Member
 	err := s.read(ctx, func(q q) error {
@@ -449,20 +468,10 @@ func (s *Store) NamedMembers(ctx context.Context, accountID, groupID string) ([]
 			}
 			return rows.Err()
 		}
-		const cols = "SELECT id, display_name, user_name FROM scimkit_users WHERE account_id = ? AND "
-		switch {
-		case len(ids) == 0:
-		case s.d == dialectPostgres:
-			// One unnamed statement (QueryExecModeExec), so that it is
-			// planned with the array's value: see above.
-			if err := read(cols+"id = ANY(?)", pgx.QueryExecModeExec, accountID, ids); err != nil {
+		conds, args := q.d.idLists("id", []any{accountID}, ids)
+		for i, cond := range conds {
+			if err := read("SELECT id, display_name, user_name FROM scimkit_users WHERE account_id = ? AND "+cond, args[i]...); err != nil {
 				return err
-			}
-		default:
-			for _, c := range chunk(ids, idChunk) {
-				if err := read(cols+"id IN ("+placeholders(len(c))+")", anys([]any{accountID}, c)...); err != nil {
-					return err
-				}
 			}
 		}
 		out = make([]store.Member, len(ids))
