@@ -11,9 +11,10 @@ import (
 )
 
 // TestNamedMembersLargeGroup: a group of 1,201 members (more than two of
-// SQLite's IN lists) read right after it was filled (PostgreSQL has no
-// statistics for the new rows yet) comes back whole, in order, with every
-// name.
+// SQLite's IN lists, one array on PostgreSQL) read right after it was
+// filled (PostgreSQL has no statistics for the new rows yet) comes back
+// whole, in order, with every name; long removals and member checks
+// answer exactly.
 func TestNamedMembersLargeGroup(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
@@ -42,5 +43,20 @@ func TestNamedMembersLargeGroup(t *testing.T) {
 		got, err := st.NamedMembers(ctx, "big", g.ID)
 		require.NoError(t, err)
 		require.Equal(t, want, got)
+
+		// A replacement by the first half removes the other half (a long
+		// id list: one array on PostgreSQL) and reports exactly it.
+		_, d, err := st.UpdateGroup(ctx, "big", g.ID, store.GroupUpdate{ReplaceMembers: true, Members: ids[:600]})
+		require.NoError(t, err)
+		require.Equal(t, ids[600:], d.Removed)
+		require.Empty(t, d.Added)
+		got, err = st.NamedMembers(ctx, "big", g.ID)
+		require.NoError(t, err)
+		require.Equal(t, want[:600], got)
+		// Adding unknown ids among many known ones names exactly them.
+		_, _, err = st.UpdateGroup(ctx, "big", g.ID, store.GroupUpdate{AddMembers: append(append([]string{}, ids[600:]...), "ghost-1", "ghost-2")})
+		var me *store.MemberError
+		require.ErrorAs(t, err, &me)
+		require.Equal(t, []string{"ghost-1", "ghost-2"}, me.IDs)
 	})
 }
