@@ -311,3 +311,21 @@ func TestMemberDisplay(t *testing.T) {
 		}
 	}
 }
+
+func TestPreset(t *testing.T) {
+	want := map[string]mapping.Table{"okta": mapping.Okta(), "entra": mapping.Entra(), "generic": mapping.Generic()}
+	for _, name := range mapping.PresetNames {
+		got, ok := mapping.Preset(name)
+		if !ok {
+			t.Fatalf("Preset(%q) not found", name)
+		}
+		eq(t, want[name], got)
+		delete(want, name)
+	}
+	if len(want) != 0 {
+		t.Errorf("PresetNames misses %v", want)
+	}
+	if _, ok := mapping.Preset("Okta"); ok {
+		t.Error(`Preset("Okta") found: names are exact`)
+	}
+}

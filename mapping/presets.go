@@ -111,3 +111,22 @@ func Generic() Table {
 	}
 	return Table{Rows: rows, MemberDisplay: true}
 }
+
+// PresetNames are the identity provider names Preset knows, in the order
+// the SCIM layer registers them.
+var PresetNames = []string{store.IdPOkta, store.IdPEntra, store.IdPGeneric}
+
+// Preset returns a fresh preset table for an identity provider name:
+// Okta() for store.IdPOkta, Entra() for store.IdPEntra, Generic() for
+// store.IdPGeneric. ok is false for any other name.
+func Preset(name string) (t Table, ok bool) {
+	switch name {
+	case store.IdPOkta:
+		return Okta(), true
+	case store.IdPEntra:
+		return Entra(), true
+	case store.IdPGeneric:
+		return Generic(), true
+	}
+	return Table{}, false
+}

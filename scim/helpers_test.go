@@ -69,13 +69,8 @@ func newEnv(t *testing.T, idp string, opts ...scim.Option) *env {
 	require.NoError(t, err)
 	e.token = secret
 
-	table := mapping.Okta()
-	switch idp {
-	case "entra":
-		table = mapping.Entra()
-	case "generic":
-		table = mapping.Generic()
-	}
+	table, ok := mapping.Preset(idp)
+	require.True(t, ok, "no preset for %q", idp)
 	m, err := mapping.New(table)
 	require.NoError(t, err)
 	base := []scim.Option{

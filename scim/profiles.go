@@ -13,30 +13,20 @@ import (
 	"github.com/scimkit/scimkit/store"
 )
 
-// presets are the mapping tables registered under their IdP names unless
-// WithMappers replaces them.
-var presets = []struct {
-	name  string
-	table func() mapping.Table
-}{
-	{store.IdPOkta, mapping.Okta},
-	{store.IdPEntra, mapping.Entra},
-	{store.IdPGeneric, mapping.Generic},
-}
-
 // buildProfiles compiles the default mapper (def, else the Okta preset)
 // and the registry: the presets, then the host's mappers by name.
 func (h *Handler) buildProfiles(def *mapping.Mapper, registered map[string]*mapping.Mapper) error {
 	mappers := map[string]*mapping.Mapper{}
-	for _, p := range presets {
-		if _, replaced := registered[p.name]; replaced {
+	for _, name := range mapping.PresetNames { // unless WithMappers replaces them
+		if _, replaced := registered[name]; replaced {
 			continue
 		}
-		m, err := mapping.New(p.table())
+		table, _ := mapping.Preset(name)
+		m, err := mapping.New(table)
 		if err != nil {
-			return fmt.Errorf("scim: %s preset: %w", p.name, err)
+			return fmt.Errorf("scim: %s preset: %w", name, err)
 		}
-		mappers[p.name] = m
+		mappers[name] = m
 	}
 	for name, m := range registered {
 		if m != nil {

@@ -109,15 +109,8 @@ func run(ctx context.Context, args []string, stdout, logw io.Writer) error {
 	}
 	defer closeStore()
 
-	var table mapping.Table
-	switch o.idp {
-	case "okta":
-		table = mapping.Okta()
-	case "entra":
-		table = mapping.Entra()
-	case "generic":
-		table = mapping.Generic()
-	default:
+	table, ok := mapping.Preset(o.idp)
+	if !ok {
 		return fmt.Errorf("-idp %q: want okta, entra or generic", o.idp)
 	}
 	mapper, err := mapping.New(table)

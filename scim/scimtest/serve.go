@@ -44,16 +44,9 @@ func Serve(t testing.TB, st store.Store, idp string, opts ...scim.Option) (base,
 	if _, err := st.AddToken(ctx, FlowAccount, store.Token{Hash: hash}); err != nil {
 		t.Fatalf("scimtest: add token: %v", err)
 	}
-	var table mapping.Table
-	switch idp {
-	case "okta":
-		table = mapping.Okta()
-	case "entra":
-		table = mapping.Entra()
-	case "generic":
-		table = mapping.Generic()
-	default:
-		t.Fatalf("scimtest: no preset mapping for IdP %q (want okta, entra or generic)", idp)
+	table, ok := mapping.Preset(idp)
+	if !ok {
+		t.Fatalf("scimtest: no preset mapping for IdP %q (want one of %q)", idp, mapping.PresetNames)
 	}
 	m, err := mapping.New(table)
 	if err != nil {
