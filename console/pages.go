@@ -216,13 +216,22 @@ func (h *Handler) overview(w http.ResponseWriter, r *http.Request, s Session) {
 	h.render(w, http.StatusOK, "overview", v)
 }
 
+// formIdP reads the identity provider a form picked; on a missing or
+// unknown one it has answered with the form's error.
+func (h *Handler) formIdP(w http.ResponseWriter, r *http.Request) (IdP, bool) {
+	p, ok := idpByKey(r.PostFormValue("idp"))
+	if !ok {
+		h.fail(w, r, inputError{"Pick your identity provider: Okta, Microsoft Entra ID or another SCIM client."})
+	}
+	return p, ok
+}
+
 func (h *Handler) postSetup(w http.ResponseWriter, r *http.Request, s Session) {
 	if !h.mustAdmin(w, r, s) {
 		return
 	}
-	p, ok := idpByKey(r.PostFormValue("idp"))
+	p, ok := h.formIdP(w, r)
 	if !ok {
-		h.fail(w, r, inputError{"Pick your identity provider: Okta, Microsoft Entra ID or another SCIM client."})
 		return
 	}
 	secret, err := h.cfg.Links.EnableProvisioning(r.Context(), s.AccountID, s.Member, p.Name, linking.ForIdP(p.Key))
@@ -250,9 +259,8 @@ func (h *Handler) postIdP(w http.ResponseWriter, r *http.Request, s Session) {
 	if !h.mustAdmin(w, r, s) {
 		return
 	}
-	p, ok := idpByKey(r.PostFormValue("idp"))
+	p, ok := h.formIdP(w, r)
 	if !ok {
-		h.fail(w, r, inputError{"Pick your identity provider: Okta, Microsoft Entra ID or another SCIM client."})
 		return
 	}
 	err := h.cfg.Links.SetIdP(r.Context(), s.AccountID, s.Member, p.Key)
