@@ -103,6 +103,14 @@
 // rejected with a required-email error; map userPrincipalName to the work
 // email in Entra, or relax the row, if the host can invite them otherwise.
 //
+// Generic is the full-fidelity table for any other SCIM client (and the
+// RFC compliance suites): every RFC 7643 User attribute and the whole
+// enterprise extension, stored and returned exactly as sent; only userName
+// is required, and group members are returned with their display names
+// (Table.MemberDisplay). Preset returns the preset for an identity
+// provider name (store.IdPOkta, store.IdPEntra, store.IdPGeneric), the
+// names the SCIM layer registers them under.
+//
 // # Semantics in brief
 //
 // ToUser sets every field the table maps in: an absent or null attribute
